@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# blkmirror top-level build.
+#
+#   make              module (kmod/blkmirror.ko) and mirrorctl (ctl/mirrorctl)
+#   make check        every test suite; ends with "N passed, N failed"
+#   make demo         boots a guest and shows a mirror being built
+#   make install      mirrorctl, its man page and bash completion
+#   make C=1          module build under sparse
+#
+# KDIR is the kernel build tree.  It defaults to the running kernel's, and
+# falls back to the newest installed Debian linux-headers-*-amd64 tree,
+# which is what the guest tests boot.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+KVER_RUNNING := $(shell uname -r)
+KDIR_DEBIAN := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+ifneq ($(wildcard /lib/modules/$(KVER_RUNNING)/build/Makefile),)
+KDIR ?= /lib/modules/$(KVER_RUNNING)/build
+else
+KDIR ?= $(KDIR_DEBIAN)
+endif
+
+COMPAT_H := kmod/generated/compat.h
+
+.PHONY: all module ctl clean check demo install install-ctl modules_install deps
+
+all: module ctl
+
+$(COMPAT_H): kmod/compat/probe.sh $(wildcard kmod/compat/probes/*.c)
+	@test -n "$(KDIR)" || { echo "blkmirror: no kernel build tree; install linux-headers or set KDIR=" >&2; exit 1; }
+	sh kmod/compat/probe.sh "$(KDIR)" $@
+
+module: $(COMPAT_H)
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $(if $(C),C=$(C)) modules
+
+ctl:
+	$(MAKE) -C ctl
+
+deps:
+	sh tests/deps.sh
+
+check:
+	sh tests/run.sh $(if $(T),--filter '$(T)')
+
+demo:
+	sh tests/demo.sh
+
+install: install-ctl
+
+install-ctl: ctl
+	$(MAKE) -C ctl install PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"
+
+modules_install: module
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
+
+clean:
+	$(MAKE) -C ctl clean
+	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean
+	rm -rf kmod/generated

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * blkmirror generic netlink contract.
+ *
+ * Shared verbatim by the kernel module (kmod/) and mirrorctl (ctl/).
+ * Numbers are ABI: append new values, never renumber.  The same contract
+ * is described for tooling in uapi/blkmirror.yaml; a test keeps the two
+ * in step.
+ */
+#ifndef _UAPI_LINUX_BLKMIRROR_H
+#define _UAPI_LINUX_BLKMIRROR_H
+
+#define BLKMIRROR_GENL_NAME		"blkmirror"
+#define BLKMIRROR_GENL_VERSION		1
+#define BLKMIRROR_MCGRP_EVENTS		"events"
+
+/* Longest mirror name, not counting the terminating NUL. */
+#define BLKMIRROR_NAME_MAX		63
+
+/* Region size bounds, in bytes; the region is the unit of copy and locking. */
+#define BLKMIRROR_REGION_MIN		(64U << 10)
+#define BLKMIRROR_REGION_MAX		(64U << 20)
+#define BLKMIRROR_REGION_DEFAULT	(1U << 20)
+
+enum blkmirror_cmd {
+	BLKMIRROR_CMD_UNSPEC,
+	BLKMIRROR_CMD_VERSION,		/* -> VERSION */
+	BLKMIRROR_CMD_CREATE,		/* NAME PRIMARY SECONDARY [REGION_SIZE] [MAX_RATE] -> mirror */
+	BLKMIRROR_CMD_DESTROY,		/* NAME [FORCE] */
+	BLKMIRROR_CMD_GET,		/* NAME -> mirror; dump: every mirror */
+	BLKMIRROR_CMD_SET,		/* NAME [MAX_RATE] */
+
+	/* Notifications, multicast on the "events" group. */
+	BLKMIRROR_EVENT_CREATED,	/* NAME DISK_NAME DEVT */
+	BLKMIRROR_EVENT_PROGRESS,	/* NAME PERCENT SYNCED_BYTES SIZE RATE */
+	BLKMIRROR_EVENT_COMPLETE,	/* NAME SIZE */
+	BLKMIRROR_EVENT_DEGRADED,	/* NAME FAIL_LEG FAIL_ERRNO FAIL_SECTOR */
+	BLKMIRROR_EVENT_DESTROYED,	/* NAME */
+
+	__BLKMIRROR_CMD_MAX,
+	BLKMIRROR_CMD_MAX = __BLKMIRROR_CMD_MAX - 1
+};
+
+enum blkmirror_attr {
+	BLKMIRROR_A_UNSPEC,
+	BLKMIRROR_A_PAD,		/* alignment padding for u64 */
+	BLKMIRROR_A_VERSION,		/* string: module version */
+	BLKMIRROR_A_NAME,		/* string: mirror name */
+	BLKMIRROR_A_PRIMARY,		/* string: path of the primary leg */
+	BLKMIRROR_A_SECONDARY,		/* string: path of the secondary leg */
+	BLKMIRROR_A_REGION_SIZE,	/* u32: bytes */
+	BLKMIRROR_A_MAX_RATE,		/* u64: bytes/s, 0 = unlimited */
+	BLKMIRROR_A_FORCE,		/* flag */
+	BLKMIRROR_A_DISK_NAME,		/* string: e.g. "blkmirror0" */
+	BLKMIRROR_A_DEVT,		/* u32: mirror dev_t, userspace encoding */
+	BLKMIRROR_A_STATE,		/* u32: enum blkmirror_state */
+	BLKMIRROR_A_PRIMARY_DEVT,	/* u32 */
+	BLKMIRROR_A_SECONDARY_DEVT,	/* u32 */
+	BLKMIRROR_A_SIZE,		/* u64: bytes */
+	BLKMIRROR_A_PRIMARY_LBS,	/* u32: logical block size, bytes */
+	BLKMIRROR_A_SECONDARY_LBS,	/* u32 */
+	BLKMIRROR_A_LBS,		/* u32: the mirror's own logical block size */
+	BLKMIRROR_A_SYNCED_BYTES,	/* u64 */
+	BLKMIRROR_A_PERCENT,		/* u32: 0..100, 100 only once in sync */
+	BLKMIRROR_A_RATE,		/* u64: current resync rate, bytes/s */
+	BLKMIRROR_A_PRIMARY_STATS,	/* nest: enum blkmirror_stat */
+	BLKMIRROR_A_SECONDARY_STATS,	/* nest: enum blkmirror_stat */
+	BLKMIRROR_A_FAIL_LEG,		/* u32: enum blkmirror_leg */
+	BLKMIRROR_A_FAIL_ERRNO,		/* u32: positive errno */
+	BLKMIRROR_A_FAIL_SECTOR,	/* u64: 512-byte sector */
+
+	__BLKMIRROR_A_MAX,
+	BLKMIRROR_A_MAX = __BLKMIRROR_A_MAX - 1
+};
+
+/* Per-leg counters, nested in BLKMIRROR_A_{PRIMARY,SECONDARY}_STATS; all u64. */
+enum blkmirror_stat {
+	BLKMIRROR_STAT_UNSPEC,
+	BLKMIRROR_STAT_PAD,
+	BLKMIRROR_STAT_READS,
+	BLKMIRROR_STAT_WRITES,
+	BLKMIRROR_STAT_FLUSHES,
+	BLKMIRROR_STAT_DISCARDS,
+	BLKMIRROR_STAT_READ_ERRORS,
+	BLKMIRROR_STAT_WRITE_ERRORS,
+	BLKMIRROR_STAT_FLUSH_ERRORS,
+	BLKMIRROR_STAT_COPY_BYTES,	/* bytes moved by the resync on this leg */
+
+	__BLKMIRROR_STAT_MAX,
+	BLKMIRROR_STAT_MAX = __BLKMIRROR_STAT_MAX - 1
+};
+
+enum blkmirror_state {
+	BLKMIRROR_STATE_UNSPEC,
+	BLKMIRROR_STATE_RESYNCING,
+	BLKMIRROR_STATE_SYNCED,
+	BLKMIRROR_STATE_DEGRADED,
+};
+
+enum blkmirror_leg {
+	BLKMIRROR_LEG_NONE,
+	BLKMIRROR_LEG_PRIMARY,
+	BLKMIRROR_LEG_SECONDARY,
+};
+
+#endif /* _UAPI_LINUX_BLKMIRROR_H */
