@@ -68,6 +68,13 @@ enum blkmirror_attr {
 	BLKMIRROR_A_FAIL_LEG,		/* u32: enum blkmirror_leg */
 	BLKMIRROR_A_FAIL_ERRNO,		/* u32: positive errno */
 	BLKMIRROR_A_FAIL_SECTOR,	/* u64: 512-byte sector */
+	/*
+	 * u64: per-mirror event sequence number.  Every event carries the
+	 * next one; GET reports the last one sent, so a listener that
+	 * subscribes, then GETs, drops events numbered at or below it and
+	 * sees neither a gap nor a duplicate.
+	 */
+	BLKMIRROR_A_EVENT_SEQ,
 
 	__BLKMIRROR_A_MAX,
 	BLKMIRROR_A_MAX = __BLKMIRROR_A_MAX - 1

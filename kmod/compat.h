@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel API differences, chosen by build-time feature probes
+ * (kmod/compat/probe.sh), never by version number.
+ *
+ * Tested: 6.1.  The newer branches follow the documented API changes of
+ * 6.5 (blk_mode_t, holder ops), 6.9 (bdev files, limits at allocation)
+ * and 6.11 (queue features) and are untested.
+ */
+#ifndef BLKMIRROR_COMPAT_H
+#define BLKMIRROR_COMPAT_H
+
+#include <linux/blkdev.h>
+#include <linux/file.h>
+#include <linux/netlink.h>
+
+#include "generated/compat.h"
+
+/*
+ * Open @path exclusively for @holder.  Returns the bdev or an ERR_PTR and
+ * sets *@handle to what bm_close_bdev() needs back.
+ */
+static inline struct block_device *
+bm_open_bdev(const char *path, bool write, void *holder, void **handle)
+{
+#if defined(HAVE_BDEV_FILE_OPEN_BY_PATH)
+	struct file *f;
+
+	f = bdev_file_open_by_path(path, BLK_OPEN_READ |
+				   (write ? BLK_OPEN_WRITE : 0), holder, NULL);
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	*handle = f;
+	return file_bdev(f);
+#elif defined(HAVE_BLKDEV_GET_HOLDER_OPS)
+	*handle = holder;
+	return blkdev_get_by_path(path, BLK_OPEN_READ |
+				  (write ? BLK_OPEN_WRITE : 0), holder, NULL);
+#else
+	*handle = NULL;
+	return blkdev_get_by_path(path, FMODE_READ | FMODE_EXCL |
+				  (write ? FMODE_WRITE : 0), holder);
+#endif
+}
+
+/* @write must be what bm_open_bdev() was given. */
+static inline void bm_close_bdev(struct block_device *bdev, void *handle,
+				 bool write)
+{
+#if defined(HAVE_BDEV_FILE_OPEN_BY_PATH)
+	fput(handle);
+#elif defined(HAVE_BLKDEV_GET_HOLDER_OPS)
+	blkdev_put(bdev, handle);
+#else
+	blkdev_put(bdev, FMODE_READ | FMODE_EXCL | (write ? FMODE_WRITE : 0));
+#endif
+}
+
+/* Allocate a bio-based disk with @lim already in force. */
+static inline struct gendisk *bm_alloc_disk(struct queue_limits *lim)
+{
+#if defined(HAVE_BLK_ALLOC_DISK_LIMITS)
+	return blk_alloc_disk(lim, NUMA_NO_NODE);
+#else
+	struct gendisk *disk = blk_alloc_disk(NUMA_NO_NODE);
+
+	if (!disk)
+		return ERR_PTR(-ENOMEM);
+	/* Nothing can see the queue yet; dm assigns limits the same way. */
+	disk->queue->limits = *lim;
+	return disk;
+#endif
+}
+
+/* Advertise a volatile write cache and FUA; before allocation on 6.11+. */
+static inline void bm_limits_set_cache(struct queue_limits *lim, bool wc,
+				       bool fua)
+{
+#if defined(HAVE_BLK_FEAT_WRITE_CACHE)
+	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	if (wc)
+		lim->features |= BLK_FEAT_WRITE_CACHE;
+	if (fua)
+		lim->features |= BLK_FEAT_FUA;
+#endif
+}
+
+static inline void bm_disk_set_cache(struct gendisk *disk, bool wc, bool fua)
+{
+#if !defined(HAVE_BLK_FEAT_WRITE_CACHE)
+	blk_queue_write_cache(disk->queue, wc, fua);
+#endif
+}
+
+/*
+ * ->open/->release of our own disk.  The signatures changed in 6.5; the
+ * bodies live in device.c as bm_open_disk()/bm_release_disk().
+ */
+int bm_open_disk(struct gendisk *disk);
+void bm_release_disk(struct gendisk *disk);
+
+#if defined(HAVE_GENDISK_OPEN)
+static inline int bm_fops_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return bm_open_disk(disk);
+}
+
+static inline void bm_fops_release(struct gendisk *disk)
+{
+	bm_release_disk(disk);
+}
+#else
+static inline int bm_fops_open(struct block_device *bdev, fmode_t mode)
+{
+	return bm_open_disk(bdev->bd_disk);
+}
+
+static inline void bm_fops_release(struct gendisk *disk, fmode_t mode)
+{
+	bm_release_disk(disk);
+}
+#endif
+
+/*
+ * Extended ACK text with values in it.  6.2+ formats into the extack.
+ * 6.1 only keeps a pointer, read after our handler returns, so the text
+ * goes into a small ring of static buffers.  A slot is reused only after
+ * BM_EXTACK_SLOTS later formatted messages; a request's ACK is built
+ * microseconds after its handler returns, so reuse would take that many
+ * failing requests in between.  The worst outcome would be another
+ * request's text, never a stale pointer.
+ */
+#if defined(HAVE_NL_SET_ERR_MSG_FMT)
+#define bm_extack(extack, fmt, ...) NL_SET_ERR_MSG_FMT(extack, fmt, ##__VA_ARGS__)
+#else
+#define BM_EXTACK_SLOTS	64
+#define BM_EXTACK_LEN	192
+__printf(2, 3) void bm_extack_fmt(struct netlink_ext_ack *extack,
+				  const char *fmt, ...);
+#define bm_extack(extack, fmt, ...) bm_extack_fmt(extack, fmt, ##__VA_ARGS__)
+#endif
+
+#endif /* BLKMIRROR_COMPAT_H */

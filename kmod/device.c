@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mirror lifecycle: validate and open the legs, build the gendisk, start
+ * the copy; and the reverse, in the reverse order.
+ */
+#include <linux/ctype.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+
+#include "blkmirror.h"
+#include "compat.h"
+
+int bm_major;
+static u64 bm_next_id;			/* under bm_ctl_mutex */
+static DEFINE_IDA(bm_index_ida);
+
+static const char *const bm_leg_names[BM_NR_LEGS] = {
+	[BM_PRIMARY] = "primary",
+	[BM_SECONDARY] = "secondary",
+};
+
+/*-----------------------------------------------------------------
+ * Block device operations
+ *---------------------------------------------------------------*/
+
+int bm_open_disk(struct gendisk *disk)
+{
+	struct blkmirror *m = disk->private_data;
+	int ret = 0;
+
+	mutex_lock(&m->open_mutex);
+	if (m->dying)
+		ret = -ENXIO;
+	else
+		m->openers++;
+	mutex_unlock(&m->open_mutex);
+	return ret;
+}
+
+void bm_release_disk(struct gendisk *disk)
+{
+	struct blkmirror *m = disk->private_data;
+
+	mutex_lock(&m->open_mutex);
+	m->openers--;
+	mutex_unlock(&m->open_mutex);
+}
+
+static void bm_free(struct blkmirror *m);
+
+/* The last reference to the disk is gone: nobody can reach @m any more. */
+static void bm_free_disk(struct gendisk *disk)
+{
+	bm_free(disk->private_data);
+}
+
+static const struct block_device_operations bm_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = bm_submit_bio,
+	.open = bm_fops_open,
+	.release = bm_fops_release,
+	.free_disk = bm_free_disk,
+};
+
+/*-----------------------------------------------------------------
+ * Validation
+ *---------------------------------------------------------------*/
+
+/* The name becomes part of sysfs and udev links: keep it boring. */
+int bm_name_valid(const char *name, struct netlink_ext_ack *extack)
+{
+	size_t len = strlen(name);
+	size_t i;
+
+	if (!len) {
+		NL_SET_ERR_MSG(extack, "mirror name is empty");
+		return -EINVAL;
+	}
+	if (len > BLKMIRROR_NAME_MAX) {
+		bm_extack(extack, "mirror name is %zu bytes long, the limit is %d",
+			  len, BLKMIRROR_NAME_MAX);
+		return -EINVAL;
+	}
+	if (name[0] == '.' || name[0] == '-') {
+		NL_SET_ERR_MSG(extack, "mirror name must not start with '.' or '-'");
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = name[i];
+
+		if (!isalnum(c) && c != '_' && c != '-' && c != '.') {
+			bm_extack(extack,
+				  "mirror name has character 0x%02x at offset %zu; allowed: A-Z a-z 0-9 _ - .",
+				  c, i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Is @devt a blkmirror whose legs include @other, at any depth? */
+static bool bm_stacked_on(dev_t devt, dev_t other)
+{
+	struct blkmirror *m = bm_find_devt(devt);
+	int i;
+
+	if (!m)
+		return false;
+	for (i = 0; i < BM_NR_LEGS; i++)
+		if (m->legs[i].devt == other ||
+		    bm_stacked_on(m->legs[i].devt, other))
+			return true;
+	return false;
+}
+
+static int bm_lookup_legs(const struct bm_create_args *args, dev_t *devt,
+			  struct netlink_ext_ack *extack)
+{
+	int i, ret;
+
+	for (i = 0; i < BM_NR_LEGS; i++) {
+		ret = lookup_bdev(args->paths[i], &devt[i]);
+		if (ret == -ENOTBLK) {
+			bm_extack(extack, "%s %s is not a block device",
+				  bm_leg_names[i], args->paths[i]);
+			return ret;
+		}
+		if (ret) {
+			bm_extack(extack, "%s %s: cannot look up (error %d)",
+				  bm_leg_names[i], args->paths[i], ret);
+			return ret;
+		}
+	}
+	if (devt[BM_PRIMARY] == devt[BM_SECONDARY]) {
+		bm_extack(extack, "primary %s and secondary %s are the same device %u:%u",
+			  args->paths[BM_PRIMARY], args->paths[BM_SECONDARY],
+			  MAJOR(devt[0]), MINOR(devt[0]));
+		return -EINVAL;
+	}
+	for (i = 0; i < BM_NR_LEGS; i++) {
+		int o = !i;
+
+		if (bm_stacked_on(devt[i], devt[o])) {
+			bm_extack(extack, "%s %s is a blkmirror stacked on %s %s",
+				  bm_leg_names[i], args->paths[i],
+				  bm_leg_names[o], args->paths[o]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Open a leg exclusively.  The primary may be read-only (the mirror then
+ * is too); the secondary must take writes.
+ */
+static int bm_open_leg(struct blkmirror *m, int i, const char *path,
+		       struct netlink_ext_ack *extack)
+{
+	struct bm_leg *leg = &m->legs[i];
+	struct block_device *bdev;
+
+	bdev = bm_open_bdev(path, true, leg, &leg->handle);
+	if (PTR_ERR_OR_ZERO(bdev) == -EACCES) {
+		bdev = bm_open_bdev(path, false, leg, &leg->handle);
+		if (!IS_ERR(bdev) && !bdev_read_only(bdev)) {
+			bm_close_bdev(bdev, leg->handle, false);
+			bdev = ERR_PTR(-EACCES);
+		}
+		if (!IS_ERR(bdev))
+			leg->read_only = true;
+	}
+	if (IS_ERR(bdev)) {
+		int err = PTR_ERR(bdev);
+
+		if (err == -EBUSY)
+			bm_extack(extack, "%s %s is in use (mounted, or held by another device or by the other leg)",
+				  bm_leg_names[i], path);
+		else
+			bm_extack(extack, "%s %s: cannot open (error %d)",
+				  bm_leg_names[i], path, err);
+		return err;
+	}
+	leg->bdev = bdev;
+	leg->devt = bdev->bd_dev;
+	leg->lbs = bdev_logical_block_size(bdev);
+	leg->path = kstrdup(path, GFP_KERNEL);
+	if (!leg->path)
+		return -ENOMEM;
+	if (i == BM_SECONDARY && leg->read_only) {
+		bm_extack(extack, "secondary %s is read-only", path);
+		return -EROFS;
+	}
+	return 0;
+}
+
+static void bm_close_legs(struct blkmirror *m)
+{
+	int i;
+
+	for (i = BM_NR_LEGS - 1; i >= 0; i--) {
+		struct bm_leg *leg = &m->legs[i];
+
+		if (leg->bdev)
+			bm_close_bdev(leg->bdev, leg->handle, !leg->read_only);
+		leg->bdev = NULL;
+	}
+}
+
+static int bm_check_geometry(struct blkmirror *m,
+			     struct netlink_ext_ack *extack)
+{
+	struct bm_leg *p = &m->legs[BM_PRIMARY], *s = &m->legs[BM_SECONDARY];
+	u64 psize = bdev_nr_bytes(p->bdev), ssize = bdev_nr_bytes(s->bdev);
+	unsigned int lo = min(p->lbs, s->lbs), hi = max(p->lbs, s->lbs);
+
+	if (psize != ssize) {
+		bm_extack(extack, "primary %s is %llu bytes but secondary %s is %llu bytes",
+			  p->path, psize, s->path, ssize);
+		return -EINVAL;
+	}
+	if (hi % lo) {
+		bm_extack(extack, "logical block sizes %u (primary %s) and %u (secondary %s) are not multiples of one another",
+			  p->lbs, p->path, s->lbs, s->path);
+		return -EINVAL;
+	}
+	if (psize % hi) {
+		bm_extack(extack, "size %llu bytes is not a multiple of the %u-byte logical block size",
+			  psize, hi);
+		return -EINVAL;
+	}
+	if (!psize) {
+		bm_extack(extack, "primary %s is empty", p->path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*-----------------------------------------------------------------
+ * The disk
+ *---------------------------------------------------------------*/
+
+static void bm_build_limits(struct blkmirror *m, struct queue_limits *lim)
+{
+	struct block_device *p = m->legs[BM_PRIMARY].bdev;
+	struct block_device *s = m->legs[BM_SECONDARY].bdev;
+
+	/*
+	 * Stacking gives the larger block sizes and io hints and the smaller
+	 * transfer limits.  Discard follows the primary alone: it is what
+	 * reads are served from.  Write-zeroes must reach both legs or they
+	 * would differ, so it stays the minimum of the two.
+	 */
+	blk_set_stacking_limits(lim);
+	blk_stack_limits(lim, &bdev_get_queue(p)->limits, 0);
+	blk_stack_limits(lim, &bdev_get_queue(s)->limits, 0);
+	lim->max_discard_sectors = bdev_max_discard_sectors(p);
+	lim->max_hw_discard_sectors = bdev_max_discard_sectors(p);
+	lim->discard_granularity = bdev_get_queue(p)->limits.discard_granularity;
+	if (!lim->discard_granularity && lim->max_discard_sectors)
+		lim->discard_granularity = lim->logical_block_size;
+	bm_limits_set_cache(lim, bdev_write_cache(p) || bdev_write_cache(s),
+			    bdev_fua(p) || bdev_fua(s));
+}
+
+static int bm_alloc_gendisk(struct blkmirror *m)
+{
+	struct block_device *p = m->legs[BM_PRIMARY].bdev;
+	struct block_device *s = m->legs[BM_SECONDARY].bdev;
+	struct queue_limits lim;
+	struct gendisk *disk;
+
+	bm_build_limits(m, &lim);
+	disk = bm_alloc_disk(&lim);
+	if (IS_ERR(disk))
+		return PTR_ERR(disk);
+
+	disk->major = bm_major;
+	disk->first_minor = m->index;
+	disk->minors = 1;
+	disk->fops = &bm_fops;
+	disk->private_data = m;
+	disk->flags |= GENHD_FL_NO_PART;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "blkmirror%d", m->index);
+	set_capacity(disk, bdev_nr_sectors(p));
+	set_disk_ro(disk, m->legs[BM_PRIMARY].read_only);
+	bm_disk_set_cache(disk, bdev_write_cache(p) || bdev_write_cache(s),
+			  bdev_fua(p) || bdev_fua(s));
+	m->disk = disk;
+	return 0;
+}
+
+/*-----------------------------------------------------------------
+ * Create and destroy
+ *---------------------------------------------------------------*/
+
+static void bm_degraded_workfn(struct work_struct *work)
+{
+	struct blkmirror *m = container_of(work, struct blkmirror,
+					   degraded_work);
+
+	bm_resync_kick(m);
+	bm_event_degraded(m);
+}
+
+static struct blkmirror *bm_alloc(const struct bm_create_args *args)
+{
+	struct blkmirror *m;
+	int ret;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return NULL;
+	strscpy(m->name, args->name, sizeof(m->name));
+	m->region_bytes = args->region_bytes;
+	m->max_rate = args->max_rate;
+	m->state = BLKMIRROR_STATE_RESYNCING;
+	m->index = -1;
+	mutex_init(&m->open_mutex);
+	mutex_init(&m->event_mutex);
+	spin_lock_init(&m->lock);
+	bio_list_init(&m->parked);
+	init_waitqueue_head(&m->ahead_wq);
+	init_waitqueue_head(&m->inflight_wq);
+	INIT_WORK(&m->degraded_work, bm_degraded_workfn);
+
+	/* The primary clone carries the per-request state in front of it. */
+	ret = bioset_init(&m->clone_bs, BIO_POOL_SIZE,
+			  offsetof(struct bm_io, clone), BIOSET_NEED_BVECS);
+	if (ret)
+		goto free;
+	ret = bioset_init(&m->leg_bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
+	if (ret)
+		goto exit_clone;
+	ret = bioset_init(&m->split_bs, BIO_POOL_SIZE, 0, 0);
+	if (ret)
+		goto exit_leg;
+	ret = ida_alloc_max(&bm_index_ida, MINORMASK, GFP_KERNEL);
+	if (ret < 0)
+		goto exit_split;
+	m->index = ret;
+	return m;
+
+exit_split:
+	bioset_exit(&m->split_bs);
+exit_leg:
+	bioset_exit(&m->leg_bs);
+exit_clone:
+	bioset_exit(&m->clone_bs);
+free:
+	kfree(m);
+	return NULL;
+}
+
+/* Undo bm_alloc(); legs are closed by then. */
+static void bm_free(struct blkmirror *m)
+{
+	int i;
+
+	for (i = 0; i < BM_NR_LEGS; i++)
+		kfree(m->legs[i].path);
+	if (m->index >= 0)
+		ida_free(&bm_index_ida, m->index);
+	bioset_exit(&m->split_bs);
+	bioset_exit(&m->leg_bs);
+	bioset_exit(&m->clone_bs);
+	kfree(m);
+}
+
+struct blkmirror *bm_create(const struct bm_create_args *args,
+			    struct netlink_ext_ack *extack)
+{
+	dev_t devt[BM_NR_LEGS];
+	struct blkmirror *m;
+	int i, ret;
+
+	lockdep_assert_held(&bm_ctl_mutex);
+	ret = bm_name_valid(args->name, extack);
+	if (ret)
+		return ERR_PTR(ret);
+	if (bm_find(args->name)) {
+		bm_extack(extack, "a mirror named %s already exists", args->name);
+		return ERR_PTR(-EEXIST);
+	}
+	ret = bm_lookup_legs(args, devt, extack);
+	if (ret)
+		return ERR_PTR(ret);
+
+	m = bm_alloc(args);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < BM_NR_LEGS; i++) {
+		ret = bm_open_leg(m, i, args->paths[i], extack);
+		if (ret)
+			goto close_legs;
+	}
+	ret = bm_check_geometry(m, extack);
+	if (ret)
+		goto close_legs;
+	ret = bm_window_init(&m->win, bdev_nr_sectors(m->legs[0].bdev),
+			     m->region_bytes);
+	if (ret) {
+		bm_extack(extack, "region size %u is not a power of two in [%u, %u]",
+			  m->region_bytes, BLKMIRROR_REGION_MIN,
+			  BLKMIRROR_REGION_MAX);
+		goto close_legs;
+	}
+	ret = bm_alloc_gendisk(m);
+	if (ret)
+		goto close_legs;
+	ret = bm_resync_start(m);
+	if (ret)
+		goto put_disk;
+
+	ret = add_disk(m->disk);
+	if (ret)
+		goto stop_resync;
+	for (i = 0; i < BM_NR_LEGS; i++) {
+		ret = bd_link_disk_holder(m->legs[i].bdev, m->disk);
+		if (ret)
+			goto unlink_holders;
+	}
+
+	__module_get(THIS_MODULE);
+	m->id = ++bm_next_id;
+	list_add_tail(&m->node, &bm_mirrors);
+	bm_event_created(m);
+	bm_event_progress(m, true);
+	bm_resync_kick(m);
+	return m;
+
+unlink_holders:
+	while (--i >= 0)
+		bd_unlink_disk_holder(m->legs[i].bdev, m->disk);
+	WRITE_ONCE(m->dying, true);
+	bm_resync_stop(m);
+	del_gendisk(m->disk);
+	smp_mb();
+	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
+	bm_close_legs(m);
+	put_disk(m->disk);	/* added: frees @m through ->free_disk */
+	return ERR_PTR(ret);
+stop_resync:
+	bm_resync_stop(m);
+put_disk:
+	put_disk(m->disk);	/* never added: ->free_disk is not called */
+close_legs:
+	bm_close_legs(m);
+	bm_free(m);
+	return ERR_PTR(ret);
+}
+
+/*
+ * Tear down in the reverse order of bm_create().  Cannot fail once the
+ * open check passed: the worst a stuck leg can do is make us wait.
+ */
+int bm_destroy(struct blkmirror *m, bool force, struct netlink_ext_ack *extack)
+{
+	int i;
+
+	lockdep_assert_held(&bm_ctl_mutex);
+	mutex_lock(&m->open_mutex);
+	if (m->openers && !force) {
+		mutex_unlock(&m->open_mutex);
+		bm_extack(extack, "mirror %s (/dev/%s) is open %u time(s); use force to tear it down anyway",
+			  m->name, m->disk->disk_name, m->openers);
+		return -EBUSY;
+	}
+	WRITE_ONCE(m->dying, true);
+	mutex_unlock(&m->open_mutex);
+	list_del(&m->node);
+
+	/* The copy stops within one copy I/O and hands back parked writes. */
+	bm_resync_stop(m);
+	for (i = 0; i < BM_NR_LEGS; i++)
+		bd_unlink_disk_holder(m->legs[i].bdev, m->disk);
+	del_gendisk(m->disk);
+
+	/* Clones still point at the legs: let every one of them finish. */
+	smp_mb();
+	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
+	flush_work(&m->degraded_work);
+
+	for (i = 0; i < BM_NR_LEGS; i++) {
+		if (i == BM_SECONDARY && m->state == BLKMIRROR_STATE_DEGRADED &&
+		    m->fail_leg == BLKMIRROR_LEG_SECONDARY)
+			continue;
+		blkdev_issue_flush(m->legs[i].bdev);
+	}
+	bm_close_legs(m);
+	bm_event_destroyed(m);
+	put_disk(m->disk);	/* @m is freed when the last opener closes */
+	module_put(THIS_MODULE);
+	return 0;
+}
+
+int bm_init_disks(void)
+{
+	int ret = register_blkdev(0, "blkmirror");
+
+	if (ret < 0)
+		return ret;
+	bm_major = ret;
+	return 0;
+}
+
+void bm_exit_disks(void)
+{
+	unregister_blkdev(bm_major, "blkmirror");
+	ida_destroy(&bm_index_ida);
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Multicast notifications on the "events" group.
+ *
+ * Each event takes the next per-mirror sequence number under
+ * m->event_mutex, and is sent before the mutex is dropped.  GET reports
+ * the last number under the same mutex, so a listener that subscribes and
+ * then reads the state can drop what it has already seen: no gap, no
+ * duplicate.  For the same reason the move to SYNCED happens inside
+ * bm_event_complete().
+ */
+#include <net/genetlink.h>
+
+#include "blkmirror.h"
+
+static struct sk_buff *bm_event_start(struct blkmirror *m, u8 cmd,
+				      void **hdr)
+{
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&m->event_mutex);
+	m->event_seq++;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &bm_genl_family, 0, cmd);
+	if (!*hdr ||
+	    nla_put_string(skb, BLKMIRROR_A_NAME, m->name) ||
+	    nla_put_u64_64bit(skb, BLKMIRROR_A_EVENT_SEQ, m->event_seq,
+			      BLKMIRROR_A_PAD)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void bm_event_send(struct sk_buff *skb, void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	/* -ESRCH only means nobody listens. */
+	genlmsg_multicast(&bm_genl_family, skb, 0, 0, GFP_KERNEL);
+}
+
+void bm_event_created(struct blkmirror *m)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	skb = bm_event_start(m, BLKMIRROR_EVENT_CREATED, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_string(skb, BLKMIRROR_A_DISK_NAME,
+					     m->disk->disk_name) ||
+			      nla_put_u32(skb, BLKMIRROR_A_DEVT,
+					  new_encode_dev(disk_devt(m->disk))));
+	mutex_unlock(&m->event_mutex);
+}
+
+/* Send PROGRESS if the whole percentage moved, or always with @force. */
+void bm_event_progress(struct blkmirror *m, bool force)
+{
+	struct sk_buff *skb;
+	unsigned int pct;
+	u64 synced, size;
+	bool resyncing;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	spin_lock_irq(&m->lock);
+	resyncing = m->state == BLKMIRROR_STATE_RESYNCING;
+	synced = bm_window_synced_bytes(&m->win);
+	size = (u64)m->win.nr_sectors << SECTOR_SHIFT;
+	spin_unlock_irq(&m->lock);
+
+	pct = bm_percent(synced, size);
+	if (!resyncing || (!force && pct == m->last_percent))
+		goto out;
+	m->last_percent = pct;
+	skb = bm_event_start(m, BLKMIRROR_EVENT_PROGRESS, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_u32(skb, BLKMIRROR_A_PERCENT, pct) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_SYNCED_BYTES,
+						synced, BLKMIRROR_A_PAD) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_SIZE, size,
+						BLKMIRROR_A_PAD) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_RATE,
+						READ_ONCE(m->rate),
+						BLKMIRROR_A_PAD));
+out:
+	mutex_unlock(&m->event_mutex);
+}
+
+void bm_event_complete(struct blkmirror *m)
+{
+	struct sk_buff *skb;
+	bool complete;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	spin_lock_irq(&m->lock);
+	complete = m->state == BLKMIRROR_STATE_RESYNCING;
+	if (complete) {
+		m->state = BLKMIRROR_STATE_SYNCED;
+		m->copying = false;
+	}
+	spin_unlock_irq(&m->lock);
+	if (!complete)
+		goto out;
+
+	m->last_percent = 100;
+	skb = bm_event_start(m, BLKMIRROR_EVENT_COMPLETE, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_SIZE,
+						(u64)m->win.nr_sectors <<
+						SECTOR_SHIFT,
+						BLKMIRROR_A_PAD));
+out:
+	mutex_unlock(&m->event_mutex);
+}
+
+void bm_event_degraded(struct blkmirror *m)
+{
+	enum blkmirror_leg leg;
+	struct sk_buff *skb;
+	sector_t sector;
+	void *hdr;
+	int err;
+
+	mutex_lock(&m->event_mutex);
+	spin_lock_irq(&m->lock);
+	leg = m->fail_leg;
+	err = m->fail_errno;
+	sector = m->fail_sector;
+	spin_unlock_irq(&m->lock);
+
+	skb = bm_event_start(m, BLKMIRROR_EVENT_DEGRADED, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_u32(skb, BLKMIRROR_A_FAIL_LEG, leg) ||
+			      nla_put_u32(skb, BLKMIRROR_A_FAIL_ERRNO, err) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_FAIL_SECTOR,
+						sector, BLKMIRROR_A_PAD));
+	mutex_unlock(&m->event_mutex);
+}
+
+void bm_event_destroyed(struct blkmirror *m)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	skb = bm_event_start(m, BLKMIRROR_EVENT_DESTROYED, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr, 0);
+	mutex_unlock(&m->event_mutex);
+}

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Foreground I/O.  Reads are served by the primary.  Writes are routed by
+ * the region window (region.h): both legs behind the copy, the primary
+ * alone ahead of it, and a wait for regions under copy.  The caller's bio
+ * completes when every leg it went to has completed, with the primary's
+ * status: the primary is the authoritative copy.
+ */
+#include <linux/blkdev.h>
+
+#include "blkmirror.h"
+
+enum {
+	BM_TO_PRIMARY		= 1 << 0,
+	BM_TO_SECONDARY		= 1 << 1,	/* the same request */
+	BM_FLUSH_SECONDARY	= 1 << 2,	/* an empty flush only */
+};
+
+/*-----------------------------------------------------------------
+ * Accounting
+ *---------------------------------------------------------------*/
+
+static void bm_inflight_put(struct blkmirror *m)
+{
+	/* Pairs with the barrier after setting ->dying in bm_destroy(). */
+	if (atomic_dec_and_test(&m->inflight) && READ_ONCE(m->dying))
+		wake_up(&m->inflight_wq);
+}
+
+static void bm_count_submit(struct bm_leg *leg, struct bio *bio)
+{
+	struct bm_leg_stats *st = &leg->stats;
+
+	if (bio->bi_opf & REQ_PREFLUSH)
+		atomic64_inc(&st->flushes);
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+		atomic64_inc(&st->reads);
+		break;
+	case REQ_OP_DISCARD:
+		atomic64_inc(&st->discards);
+		break;
+	default:
+		if (bio_sectors(bio))
+			atomic64_inc(&st->writes);
+		break;
+	}
+}
+
+static void bm_count_error(struct bm_leg *leg, struct bio *bio)
+{
+	struct bm_leg_stats *st = &leg->stats;
+
+	if (bio_op(bio) == REQ_OP_READ)
+		atomic64_inc(&st->read_errors);
+	else if (!bio_sectors(bio))
+		atomic64_inc(&st->flush_errors);
+	else
+		atomic64_inc(&st->write_errors);
+}
+
+/*-----------------------------------------------------------------
+ * Failure
+ *---------------------------------------------------------------*/
+
+/* Caller holds m->lock. */
+bool bm_secondary_usable(const struct blkmirror *m)
+{
+	return m->state == BLKMIRROR_STATE_SYNCED ||
+	       (m->state == BLKMIRROR_STATE_RESYNCING && m->copying);
+}
+
+/*
+ * Record the first failure and stop using the secondary.  Safe in any
+ * context; the event and the copy thread are told from a work item.
+ */
+void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
+		 sector_t sector)
+{
+	unsigned long flags;
+	bool first = false;
+
+	spin_lock_irqsave(&m->lock, flags);
+	if (m->state != BLKMIRROR_STATE_DEGRADED) {
+		m->state = BLKMIRROR_STATE_DEGRADED;
+		m->fail_leg = leg == BM_PRIMARY ? BLKMIRROR_LEG_PRIMARY :
+						   BLKMIRROR_LEG_SECONDARY;
+		m->fail_errno = -err;
+		m->fail_sector = sector;
+		first = true;
+	}
+	spin_unlock_irqrestore(&m->lock, flags);
+
+	if (first) {
+		pr_warn("blkmirror: %s: %s %s failed at sector %llu (error %d); mirror degraded\n",
+			m->name, leg == BM_PRIMARY ? "primary" : "secondary",
+			m->legs[leg].path, (unsigned long long)sector, err);
+		schedule_work(&m->degraded_work);
+	}
+}
+
+/*-----------------------------------------------------------------
+ * Completion
+ *---------------------------------------------------------------*/
+
+static void bm_io_put(struct bm_io *io)
+{
+	struct blkmirror *m = io->m;
+	struct bio *orig = io->orig;
+	int gen = io->ahead_gen;
+
+	if (!atomic_dec_and_test(&io->remaining))
+		return;
+
+	orig->bi_status = io->status;
+	bio_put(&io->clone);		/* frees @io */
+	if (gen >= 0 && atomic_dec_and_test(&m->ahead[gen]))
+		wake_up(&m->ahead_wq);
+	bio_endio(orig);
+	bm_inflight_put(m);
+}
+
+static void bm_primary_endio(struct bio *clone)
+{
+	struct bm_io *io = container_of(clone, struct bm_io, clone);
+	struct blkmirror *m = io->m;
+
+	if (clone->bi_status) {
+		io->status = clone->bi_status;
+		bm_count_error(&m->legs[BM_PRIMARY], clone);
+		/*
+		 * A failed primary write may have reached the secondary: the
+		 * legs can differ from here on, so the mirror is no longer
+		 * exact.  A failed read changes nothing on disk.
+		 */
+		if (bio_op(clone) != REQ_OP_READ)
+			bm_fail_leg(m, BM_PRIMARY,
+				    blk_status_to_errno(clone->bi_status),
+				    io->orig->bi_iter.bi_sector);
+	}
+	bm_io_put(io);
+}
+
+static void bm_secondary_endio(struct bio *clone)
+{
+	struct bm_io *io = clone->bi_private;
+	struct blkmirror *m = io->m;
+
+	if (clone->bi_status) {
+		bm_count_error(&m->legs[BM_SECONDARY], clone);
+		bm_fail_leg(m, BM_SECONDARY,
+			    blk_status_to_errno(clone->bi_status),
+			    io->orig->bi_iter.bi_sector);
+	}
+	bio_put(clone);
+	bm_io_put(io);
+}
+
+/*-----------------------------------------------------------------
+ * Submission
+ *---------------------------------------------------------------*/
+
+static struct bio *bm_secondary_bio(struct blkmirror *m, struct bio *bio,
+				    unsigned int to)
+{
+	struct block_device *bdev = m->legs[BM_SECONDARY].bdev;
+
+	if (to & BM_TO_SECONDARY) {
+		/* Discard only hints; a leg without it keeps its data. */
+		if (bio_op(bio) == REQ_OP_DISCARD &&
+		    !bdev_max_discard_sectors(bdev))
+			return NULL;
+		return bio_alloc_clone(bdev, bio, GFP_NOIO, &m->leg_bs);
+	}
+	if (to & BM_FLUSH_SECONDARY)
+		return bio_alloc_bioset(bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH,
+					GFP_NOIO, &m->leg_bs);
+	return NULL;
+}
+
+/* Send @bio to the legs in @to.  Clones come from mempools: no failure. */
+static void bm_issue(struct blkmirror *m, struct bio *bio, unsigned int to,
+		     int ahead_gen)
+{
+	struct bio *pclone, *sclone;
+	struct bm_io *io;
+
+	pclone = bio_alloc_clone(m->legs[BM_PRIMARY].bdev, bio, GFP_NOIO,
+				 &m->clone_bs);
+	io = container_of(pclone, struct bm_io, clone);
+	io->m = m;
+	io->orig = bio;
+	io->status = BLK_STS_OK;
+	io->ahead_gen = ahead_gen;
+	atomic_set(&io->remaining, 1);
+	pclone->bi_end_io = bm_primary_endio;
+
+	sclone = bm_secondary_bio(m, bio, to);
+	if (sclone) {
+		atomic_inc(&io->remaining);
+		sclone->bi_private = io;
+		sclone->bi_end_io = bm_secondary_endio;
+		bm_count_submit(&m->legs[BM_SECONDARY], sclone);
+		submit_bio_noacct(sclone);
+	}
+	bm_count_submit(&m->legs[BM_PRIMARY], pclone);
+	submit_bio_noacct(pclone);
+}
+
+/*
+ * Decide, under m->lock, where a write goes.  Returns the BM_TO_* set,
+ * 0 to park it, or -1 with *@front set to split it first.
+ */
+static int bm_route_locked(struct blkmirror *m, struct bio *bio,
+			   unsigned int *front, int *ahead_gen)
+{
+	bool flush = bio->bi_opf & REQ_PREFLUSH;
+
+	*ahead_gen = -1;
+	if (!bm_secondary_usable(m))
+		return BM_TO_PRIMARY;
+	if (m->state == BLKMIRROR_STATE_SYNCED || !bio_sectors(bio))
+		return BM_TO_PRIMARY | BM_TO_SECONDARY;
+
+	switch (bm_window_route(&m->win, bio->bi_iter.bi_sector,
+				bio_sectors(bio), front)) {
+	case BM_ROUTE_BOTH:
+		return BM_TO_PRIMARY | BM_TO_SECONDARY;
+	case BM_ROUTE_AHEAD:
+		*ahead_gen = m->ahead_gen;
+		atomic_inc(&m->ahead[*ahead_gen]);
+		/* Earlier writes behind the copy sit on the secondary too. */
+		return BM_TO_PRIMARY | (flush ? BM_FLUSH_SECONDARY : 0);
+	case BM_ROUTE_WAIT:
+		bio_list_add(&m->parked, bio);
+		return 0;
+	case BM_ROUTE_SPLIT:
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Route a write, discard or write-zeroes.  Also the re-entry point for
+ * writes parked behind a region copy, once the copy thread lets them go.
+ */
+void bm_dispatch_write(struct blkmirror *m, struct bio *bio)
+{
+	unsigned int front = 0;
+	int to, gen;
+
+	for (;;) {
+		struct bio *split;
+
+		spin_lock_irq(&m->lock);
+		to = bm_route_locked(m, bio, &front, &gen);
+		spin_unlock_irq(&m->lock);
+		if (to >= 0)
+			break;
+
+		/* The remainder comes back through bm_submit_bio(). */
+		split = bio_split(bio, front, GFP_NOIO, &m->split_bs);
+		if (IS_ERR_OR_NULL(split)) {
+			bio_io_error(bio);
+			bm_inflight_put(m);
+			return;
+		}
+		bio_chain(split, bio);
+		submit_bio_noacct(bio);
+		bio = split;
+	}
+	if (to)
+		bm_issue(m, bio, to, gen);
+}
+
+void bm_submit_bio(struct bio *bio)
+{
+	struct blkmirror *m = bio->bi_bdev->bd_disk->private_data;
+
+	atomic_inc(&m->inflight);
+	smp_mb__after_atomic();
+	if (unlikely(READ_ONCE(m->dying))) {
+		bio_io_error(bio);
+		bm_inflight_put(m);
+		return;
+	}
+
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+		bm_issue(m, bio, BM_TO_PRIMARY, -1);
+		break;
+	case REQ_OP_WRITE:
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		bm_dispatch_write(m, bio);
+		break;
+	default:
+		bio->bi_status = BLK_STS_NOTSUPP;
+		bio_endio(bio);
+		bm_inflight_put(m);
+		break;
+	}
+}

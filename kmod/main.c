@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blkmirror: a block device that serves I/O from a primary leg while a
+ * kernel thread builds an exact, live copy of it on a secondary leg.
+ *
+ * This file holds module init/exit and the registry of mirrors.
+ */
+#include <linux/module.h>
+
+#include "blkmirror.h"
+
+DEFINE_MUTEX(bm_ctl_mutex);
+LIST_HEAD(bm_mirrors);
+
+struct blkmirror *bm_find(const char *name)
+{
+	struct blkmirror *m;
+
+	lockdep_assert_held(&bm_ctl_mutex);
+	list_for_each_entry(m, &bm_mirrors, node)
+		if (!strcmp(m->name, name))
+			return m;
+	return NULL;
+}
+
+struct blkmirror *bm_find_devt(dev_t devt)
+{
+	struct blkmirror *m;
+
+	lockdep_assert_held(&bm_ctl_mutex);
+	list_for_each_entry(m, &bm_mirrors, node)
+		if (disk_devt(m->disk) == devt)
+			return m;
+	return NULL;
+}
+
+static int __init bm_init(void)
+{
+	int ret;
+
+	ret = bm_init_disks();
+	if (ret)
+		return ret;
+	ret = bm_netlink_init();
+	if (ret) {
+		bm_exit_disks();
+		return ret;
+	}
+	pr_info("blkmirror: version " BM_VERSION " loaded\n");
+	return 0;
+}
+
+/*
+ * Every mirror holds a module reference, so by the time we get here the
+ * registry is empty: there is nothing to tear down but the interfaces.
+ */
+static void __exit bm_exit(void)
+{
+	bm_netlink_exit();
+	bm_exit_disks();
+}
+
+module_init(bm_init);
+module_exit(bm_exit);
+
+MODULE_DESCRIPTION("Block device mirror with live background resync");
+MODULE_AUTHOR("The blkmirror developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(BM_VERSION);

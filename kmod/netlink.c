@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink family "blkmirror": the control interface.  Commands
+ * that change anything need CAP_SYS_ADMIN; reading state and listening to
+ * events does not.  Every refusal says why in the extended ACK.
+ */
+#include <linux/capability.h>
+#include <net/genetlink.h>
+
+#include "blkmirror.h"
+#include "compat.h"
+
+#ifndef HAVE_NL_SET_ERR_MSG_FMT
+void bm_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
+{
+	static char ring[BM_EXTACK_SLOTS][BM_EXTACK_LEN];
+	static atomic_t next = ATOMIC_INIT(0);
+	char *buf;
+	va_list ap;
+
+	if (!extack)
+		return;
+	buf = ring[(unsigned int)atomic_inc_return(&next) % BM_EXTACK_SLOTS];
+	va_start(ap, fmt);
+	vsnprintf(buf, BM_EXTACK_LEN, fmt, ap);
+	va_end(ap);
+	extack->_msg = buf;
+}
+#endif
+
+static const struct nla_policy bm_policy[BLKMIRROR_A_MAX + 1] = {
+	/* Names are checked by hand so that the refusal can say why. */
+	[BLKMIRROR_A_NAME]		= { .type = NLA_NUL_STRING },
+	[BLKMIRROR_A_PRIMARY]		= { .type = NLA_NUL_STRING,
+					    .len = PATH_MAX - 1 },
+	[BLKMIRROR_A_SECONDARY]		= { .type = NLA_NUL_STRING,
+					    .len = PATH_MAX - 1 },
+	[BLKMIRROR_A_REGION_SIZE]	= { .type = NLA_U32 },
+	[BLKMIRROR_A_MAX_RATE]		= { .type = NLA_U64 },
+	[BLKMIRROR_A_FORCE]		= { .type = NLA_FLAG },
+};
+
+/*-----------------------------------------------------------------
+ * Helpers
+ *---------------------------------------------------------------*/
+
+static int bm_require_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "creating, destroying and changing mirrors needs CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+static int bm_require(struct genl_info *info, int attr, const char *what)
+{
+	if (info->attrs[attr])
+		return 0;
+	bm_extack(info->extack, "missing attribute: %s", what);
+	NL_SET_BAD_ATTR(info->extack, NULL);
+	return -EINVAL;
+}
+
+/* The mirror named in the request; bm_ctl_mutex held. */
+static struct blkmirror *bm_lookup(struct genl_info *info)
+{
+	const char *name;
+	struct blkmirror *m;
+	int ret;
+
+	ret = bm_require(info, BLKMIRROR_A_NAME, "mirror name");
+	if (ret)
+		return ERR_PTR(ret);
+	name = nla_data(info->attrs[BLKMIRROR_A_NAME]);
+	m = bm_find(name);
+	if (!m) {
+		ret = bm_name_valid(name, info->extack);
+		if (!ret) {
+			bm_extack(info->extack, "no mirror named %s", name);
+			ret = -ENODEV;
+		}
+		return ERR_PTR(ret);
+	}
+	return m;
+}
+
+static int bm_put_stats(struct sk_buff *skb, int attr, struct bm_leg *leg)
+{
+	static const struct {
+		int attr;
+		size_t offset;
+	} fields[] = {
+		{ BLKMIRROR_STAT_READS, offsetof(struct bm_leg_stats, reads) },
+		{ BLKMIRROR_STAT_WRITES, offsetof(struct bm_leg_stats, writes) },
+		{ BLKMIRROR_STAT_FLUSHES, offsetof(struct bm_leg_stats, flushes) },
+		{ BLKMIRROR_STAT_DISCARDS, offsetof(struct bm_leg_stats, discards) },
+		{ BLKMIRROR_STAT_READ_ERRORS, offsetof(struct bm_leg_stats, read_errors) },
+		{ BLKMIRROR_STAT_WRITE_ERRORS, offsetof(struct bm_leg_stats, write_errors) },
+		{ BLKMIRROR_STAT_FLUSH_ERRORS, offsetof(struct bm_leg_stats, flush_errors) },
+		{ BLKMIRROR_STAT_COPY_BYTES, offsetof(struct bm_leg_stats, copy_bytes) },
+	};
+	struct nlattr *nest;
+	size_t i;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		atomic64_t *v = (void *)&leg->stats + fields[i].offset;
+
+		if (nla_put_u64_64bit(skb, fields[i].attr, atomic64_read(v),
+				      BLKMIRROR_STAT_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int bm_put_leg(struct sk_buff *skb, struct bm_leg *leg, int path_attr,
+		      int devt_attr, int lbs_attr, int stats_attr)
+{
+	if (nla_put_string(skb, path_attr, leg->path) ||
+	    nla_put_u32(skb, devt_attr, new_encode_dev(leg->devt)) ||
+	    nla_put_u32(skb, lbs_attr, leg->lbs))
+		return -EMSGSIZE;
+	return bm_put_stats(skb, stats_attr, leg);
+}
+
+/*
+ * The full state of @m.  Taken under the event mutex so that the event
+ * sequence number, the state and the percentage agree (see events.c).
+ */
+int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
+{
+	enum blkmirror_state state;
+	enum blkmirror_leg fail_leg;
+	u64 synced, size, seq;
+	unsigned int pct;
+	sector_t fail_sector;
+	int fail_errno;
+	int ret = -EMSGSIZE;
+
+	mutex_lock(&m->event_mutex);
+	spin_lock_irq(&m->lock);
+	state = m->state;
+	synced = bm_window_synced_bytes(&m->win);
+	size = (u64)m->win.nr_sectors << SECTOR_SHIFT;
+	fail_leg = m->fail_leg;
+	fail_errno = m->fail_errno;
+	fail_sector = m->fail_sector;
+	spin_unlock_irq(&m->lock);
+	seq = m->event_seq;
+	pct = m->last_percent;
+	mutex_unlock(&m->event_mutex);
+
+	if (state == BLKMIRROR_STATE_SYNCED)
+		synced = size;
+	if (nla_put_string(skb, BLKMIRROR_A_NAME, m->name) ||
+	    nla_put_string(skb, BLKMIRROR_A_DISK_NAME, m->disk->disk_name) ||
+	    nla_put_u32(skb, BLKMIRROR_A_DEVT,
+			new_encode_dev(disk_devt(m->disk))) ||
+	    nla_put_u32(skb, BLKMIRROR_A_STATE, state) ||
+	    nla_put_u64_64bit(skb, BLKMIRROR_A_SIZE, size, BLKMIRROR_A_PAD) ||
+	    nla_put_u32(skb, BLKMIRROR_A_LBS,
+			queue_logical_block_size(m->disk->queue)) ||
+	    nla_put_u32(skb, BLKMIRROR_A_REGION_SIZE, m->region_bytes) ||
+	    nla_put_u64_64bit(skb, BLKMIRROR_A_MAX_RATE,
+			      READ_ONCE(m->max_rate), BLKMIRROR_A_PAD) ||
+	    nla_put_u64_64bit(skb, BLKMIRROR_A_SYNCED_BYTES, synced,
+			      BLKMIRROR_A_PAD) ||
+	    nla_put_u32(skb, BLKMIRROR_A_PERCENT, pct) ||
+	    nla_put_u64_64bit(skb, BLKMIRROR_A_RATE, READ_ONCE(m->rate),
+			      BLKMIRROR_A_PAD) ||
+	    nla_put_u64_64bit(skb, BLKMIRROR_A_EVENT_SEQ, seq,
+			      BLKMIRROR_A_PAD))
+		return ret;
+	if (bm_put_leg(skb, &m->legs[BM_PRIMARY], BLKMIRROR_A_PRIMARY,
+		       BLKMIRROR_A_PRIMARY_DEVT, BLKMIRROR_A_PRIMARY_LBS,
+		       BLKMIRROR_A_PRIMARY_STATS) ||
+	    bm_put_leg(skb, &m->legs[BM_SECONDARY], BLKMIRROR_A_SECONDARY,
+		       BLKMIRROR_A_SECONDARY_DEVT, BLKMIRROR_A_SECONDARY_LBS,
+		       BLKMIRROR_A_SECONDARY_STATS))
+		return ret;
+	if (state == BLKMIRROR_STATE_DEGRADED &&
+	    (nla_put_u32(skb, BLKMIRROR_A_FAIL_LEG, fail_leg) ||
+	     nla_put_u32(skb, BLKMIRROR_A_FAIL_ERRNO, fail_errno) ||
+	     nla_put_u64_64bit(skb, BLKMIRROR_A_FAIL_SECTOR, fail_sector,
+			       BLKMIRROR_A_PAD)))
+		return ret;
+	return 0;
+}
+
+/* Reply to @info with the state of @m; bm_ctl_mutex held. */
+static int bm_reply_mirror(struct genl_info *info, struct blkmirror *m,
+			   u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &bm_genl_family, 0, cmd);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	ret = bm_fill_mirror(msg, m);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*-----------------------------------------------------------------
+ * Commands
+ *---------------------------------------------------------------*/
+
+static int bm_nl_version(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &bm_genl_family, 0,
+				BLKMIRROR_CMD_VERSION);
+	if (!hdr || nla_put_string(msg, BLKMIRROR_A_VERSION, BM_VERSION)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
+{
+	struct bm_create_args args = {
+		.region_bytes = BLKMIRROR_REGION_DEFAULT,
+	};
+	struct nlattr **a = info->attrs;
+	struct blkmirror *m;
+	int ret;
+
+	ret = bm_require_admin(skb, info) ?:
+	      bm_require(info, BLKMIRROR_A_NAME, "mirror name") ?:
+	      bm_require(info, BLKMIRROR_A_PRIMARY, "primary device") ?:
+	      bm_require(info, BLKMIRROR_A_SECONDARY, "secondary device");
+	if (ret)
+		return ret;
+	args.name = nla_data(a[BLKMIRROR_A_NAME]);
+	args.paths[BM_PRIMARY] = nla_data(a[BLKMIRROR_A_PRIMARY]);
+	args.paths[BM_SECONDARY] = nla_data(a[BLKMIRROR_A_SECONDARY]);
+	if (a[BLKMIRROR_A_REGION_SIZE])
+		args.region_bytes = nla_get_u32(a[BLKMIRROR_A_REGION_SIZE]);
+	if (a[BLKMIRROR_A_MAX_RATE])
+		args.max_rate = nla_get_u64(a[BLKMIRROR_A_MAX_RATE]);
+
+	mutex_lock(&bm_ctl_mutex);
+	m = bm_create(&args, info->extack);
+	if (IS_ERR(m))
+		ret = PTR_ERR(m);
+	else
+		ret = bm_reply_mirror(info, m, BLKMIRROR_CMD_CREATE);
+	mutex_unlock(&bm_ctl_mutex);
+	return ret;
+}
+
+static int bm_nl_destroy(struct sk_buff *skb, struct genl_info *info)
+{
+	struct blkmirror *m;
+	int ret;
+
+	ret = bm_require_admin(skb, info);
+	if (ret)
+		return ret;
+	mutex_lock(&bm_ctl_mutex);
+	m = bm_lookup(info);
+	ret = IS_ERR(m) ? PTR_ERR(m) :
+	      bm_destroy(m, nla_get_flag(info->attrs[BLKMIRROR_A_FORCE]),
+			 info->extack);
+	mutex_unlock(&bm_ctl_mutex);
+	return ret;
+}
+
+static int bm_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct blkmirror *m;
+	int ret;
+
+	ret = bm_require_admin(skb, info);
+	if (ret)
+		return ret;
+	mutex_lock(&bm_ctl_mutex);
+	m = bm_lookup(info);
+	if (IS_ERR(m)) {
+		ret = PTR_ERR(m);
+	} else if (info->attrs[BLKMIRROR_A_MAX_RATE]) {
+		WRITE_ONCE(m->max_rate,
+			   nla_get_u64(info->attrs[BLKMIRROR_A_MAX_RATE]));
+		bm_resync_kick(m);
+	}
+	mutex_unlock(&bm_ctl_mutex);
+	return ret;
+}
+
+static int bm_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct blkmirror *m;
+	int ret;
+
+	mutex_lock(&bm_ctl_mutex);
+	m = bm_lookup(info);
+	ret = IS_ERR(m) ? PTR_ERR(m) :
+	      bm_reply_mirror(info, m, BLKMIRROR_CMD_GET);
+	mutex_unlock(&bm_ctl_mutex);
+	return ret;
+}
+
+/* cb->args[0]: id of the last mirror sent, so a dump survives destroys. */
+static int bm_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct blkmirror *m;
+	int ret = 0;
+
+	mutex_lock(&bm_ctl_mutex);
+	list_for_each_entry(m, &bm_mirrors, node) {
+		void *hdr;
+
+		if (m->id <= cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &bm_genl_family,
+				  NLM_F_MULTI, BLKMIRROR_CMD_GET);
+		if (!hdr) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		ret = bm_fill_mirror(skb, m);
+		if (ret) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = m->id;
+	}
+	mutex_unlock(&bm_ctl_mutex);
+	/* A full buffer is not an error: the dump continues in the next one. */
+	if (ret == -EMSGSIZE && skb->len)
+		ret = 0;
+	return ret ?: skb->len;
+}
+
+static const struct genl_ops bm_genl_ops[] = {
+	{
+		.cmd = BLKMIRROR_CMD_VERSION,
+		.doit = bm_nl_version,
+	},
+	{
+		.cmd = BLKMIRROR_CMD_CREATE,
+		.doit = bm_nl_create,
+	},
+	{
+		.cmd = BLKMIRROR_CMD_DESTROY,
+		.doit = bm_nl_destroy,
+	},
+	{
+		.cmd = BLKMIRROR_CMD_GET,
+		.doit = bm_nl_get,
+		.dumpit = bm_nl_get_dump,
+	},
+	{
+		.cmd = BLKMIRROR_CMD_SET,
+		.doit = bm_nl_set,
+	},
+};
+
+static const struct genl_multicast_group bm_mcgrps[] = {
+	{ .name = BLKMIRROR_MCGRP_EVENTS },
+};
+
+struct genl_family bm_genl_family __ro_after_init = {
+	.name = BLKMIRROR_GENL_NAME,
+	.version = BLKMIRROR_GENL_VERSION,
+	.maxattr = BLKMIRROR_A_MAX,
+	.policy = bm_policy,
+	/* Strict validation for every command we have. */
+	.resv_start_op = BLKMIRROR_CMD_SET + 1,
+	/* bm_ctl_mutex serialises us; don't hold up other families. */
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = bm_genl_ops,
+	.n_ops = ARRAY_SIZE(bm_genl_ops),
+	.mcgrps = bm_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(bm_mcgrps),
+};
+
+int bm_netlink_init(void)
+{
+	return genl_register_family(&bm_genl_family);
+}
+
+void bm_netlink_exit(void)
+{
+	genl_unregister_family(&bm_genl_family);
+}

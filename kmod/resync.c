@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The background copy.  One kernel thread per mirror walks the regions in
+ * ascending order, keeping a few copy I/Os in flight: each slot reads a
+ * chunk from the primary into its pages and writes the same pages to the
+ * secondary, chunk after chunk until its region is done.  The thread is
+ * the only one to move the window (region.h); completions just hand the
+ * slot back to it.
+ */
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include "blkmirror.h"
+
+/*
+ * One copy bio at most: the largest that order-0 pages fit in one bio.
+ * Several in flight keep a fast device busy while the thread turns a
+ * read into a write.  Chosen by measuring against dd on brd; see README.
+ */
+#define BM_COPY_IO_MAX		(BIO_MAX_VECS * PAGE_SIZE)
+#define BM_COPY_INFLIGHT	(4U << 20)
+#define BM_COPY_SLOTS_MIN	2U
+#define BM_COPY_SLOTS_MAX	64U
+#define BM_RATE_SAMPLE_NS	(500 * NSEC_PER_MSEC)
+
+struct bm_resync;
+
+struct bm_copy_slot {
+	struct bm_resync *rs;
+	struct list_head done_node;	/* rs->done, once its bio completed */
+	struct bio *bio;
+	struct page **pages;
+	bool busy;
+	bool writing;			/* the bio in flight is the write */
+	u64 region;
+	sector_t sector;		/* of the chunk in flight */
+	sector_t end;			/* of the region */
+	unsigned int len;		/* bytes in the chunk in flight */
+};
+
+struct bm_resync {
+	struct blkmirror *m;
+	struct task_struct *task;
+	wait_queue_head_t wq;
+	bool kicked;			/* READ_ONCE; something changed */
+
+	spinlock_t done_lock;
+	struct list_head done;
+	struct bio_set bs;
+
+	unsigned int chunk_bytes;
+	unsigned int nr_slots;
+	unsigned int nr_busy;		/* thread only */
+
+	/* Thread only: throttle and rate measurement. */
+	u64 throttle_rate;
+	u64 throttle_start_ns;
+	u64 throttle_bytes;
+	u64 sample_ns;
+	u64 sample_bytes;
+	u64 copied_bytes;
+
+	struct bm_copy_slot slots[];
+};
+
+/*-----------------------------------------------------------------
+ * Copy I/O
+ *---------------------------------------------------------------*/
+
+static void bm_copy_endio(struct bio *bio)
+{
+	struct bm_copy_slot *slot = bio->bi_private;
+	struct bm_resync *rs = slot->rs;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rs->done_lock, flags);
+	list_add_tail(&slot->done_node, &rs->done);
+	spin_unlock_irqrestore(&rs->done_lock, flags);
+	wake_up(&rs->wq);
+}
+
+static void bm_copy_submit(struct bm_copy_slot *slot)
+{
+	struct bm_resync *rs = slot->rs;
+	struct bm_leg *leg = &rs->m->legs[slot->writing ? BM_SECONDARY :
+							  BM_PRIMARY];
+	unsigned int nr = DIV_ROUND_UP(slot->len, PAGE_SIZE);
+	unsigned int left = slot->len;
+	struct bio *bio;
+	unsigned int i;
+
+	bio = bio_alloc_bioset(leg->bdev, nr,
+			       slot->writing ? REQ_OP_WRITE : REQ_OP_READ,
+			       GFP_NOIO, &rs->bs);
+	bio->bi_iter.bi_sector = slot->sector;
+	for (i = 0; i < nr; i++) {
+		unsigned int len = min_t(unsigned int, left, PAGE_SIZE);
+
+		__bio_add_page(bio, slot->pages[i], len, 0);
+		left -= len;
+	}
+	bio->bi_private = slot;
+	bio->bi_end_io = bm_copy_endio;
+	slot->bio = bio;
+	submit_bio(bio);
+}
+
+/* Read the next chunk of the slot's region. */
+static void bm_copy_next_chunk(struct bm_copy_slot *slot)
+{
+	sector_t left = slot->end - slot->sector;
+
+	slot->writing = false;
+	slot->len = min_t(sector_t, left, slot->rs->chunk_bytes >> SECTOR_SHIFT)
+		    << SECTOR_SHIFT;
+	bm_copy_submit(slot);
+}
+
+/* A copy bio finished: turn a read into a write, a write into progress. */
+static void bm_copy_done(struct bm_resync *rs, struct bm_copy_slot *slot)
+{
+	struct blkmirror *m = rs->m;
+	blk_status_t status = slot->bio->bi_status;
+	enum bm_leg_idx leg = slot->writing ? BM_SECONDARY : BM_PRIMARY;
+
+	bio_put(slot->bio);
+	slot->bio = NULL;
+
+	if (status) {
+		atomic64_inc(slot->writing ? &m->legs[leg].stats.write_errors :
+					     &m->legs[leg].stats.read_errors);
+		bm_fail_leg(m, leg, blk_status_to_errno(status), slot->sector);
+		slot->busy = false;
+		rs->nr_busy--;
+		return;
+	}
+	atomic64_add(slot->len, &m->legs[leg].stats.copy_bytes);
+	if (!slot->writing) {
+		slot->writing = true;
+		bm_copy_submit(slot);
+		return;
+	}
+
+	rs->copied_bytes += slot->len;
+	slot->sector += slot->len >> SECTOR_SHIFT;
+	if (slot->sector < slot->end && !kthread_should_stop() &&
+	    READ_ONCE(m->state) == BLKMIRROR_STATE_RESYNCING) {
+		bm_copy_next_chunk(slot);
+		return;
+	}
+	/* Region done, or abandoned with the copy. */
+	slot->busy = false;
+	rs->nr_busy--;
+}
+
+static void bm_reap(struct bm_resync *rs)
+{
+	struct bm_copy_slot *slot, *tmp;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&rs->done_lock);
+	list_splice_init(&rs->done, &done);
+	spin_unlock_irq(&rs->done_lock);
+
+	list_for_each_entry_safe(slot, tmp, &done, done_node) {
+		list_del_init(&slot->done_node);
+		bm_copy_done(rs, slot);
+	}
+}
+
+static bool bm_have_done(struct bm_resync *rs)
+{
+	bool ret;
+
+	spin_lock_irq(&rs->done_lock);
+	ret = !list_empty(&rs->done);
+	spin_unlock_irq(&rs->done_lock);
+	return ret;
+}
+
+/*-----------------------------------------------------------------
+ * Window
+ *---------------------------------------------------------------*/
+
+/* Let parked writes whose region has left the window go. */
+static void bm_release_parked(struct blkmirror *m)
+{
+	struct bio_list list;
+	struct bio *bio;
+
+	spin_lock_irq(&m->lock);
+	list = m->parked;
+	bio_list_init(&m->parked);
+	spin_unlock_irq(&m->lock);
+
+	while ((bio = bio_list_pop(&list)))
+		bm_dispatch_write(m, bio);
+}
+
+/* Move the low edge of the window up to the oldest region still copying. */
+static void bm_advance(struct bm_resync *rs)
+{
+	struct blkmirror *m = rs->m;
+	bool moved = false;
+	unsigned int i;
+	u64 lo;
+
+	spin_lock_irq(&m->lock);
+	lo = m->win.hi;
+	for (i = 0; i < rs->nr_slots; i++)
+		if (rs->slots[i].busy)
+			lo = min(lo, rs->slots[i].region);
+	/* A failed copy proved nothing: the window stays where it was. */
+	if (m->state == BLKMIRROR_STATE_RESYNCING && lo > m->win.lo) {
+		m->win.lo = lo;
+		moved = true;
+	}
+	spin_unlock_irq(&m->lock);
+
+	if (moved) {
+		bm_release_parked(m);
+		bm_event_progress(m, false);
+	}
+}
+
+/*
+ * Claim the next region.  Writes already routed ahead of the copy may be
+ * headed for it: wait until every such write has reached the primary,
+ * so the read below sees it.  Later writes find the region in the window
+ * and park.
+ */
+static bool bm_claim(struct bm_resync *rs, u64 *region)
+{
+	struct blkmirror *m = rs->m;
+	int old = -1;
+
+	spin_lock_irq(&m->lock);
+	if (m->state != BLKMIRROR_STATE_RESYNCING ||
+	    m->win.hi >= m->win.nr_regions) {
+		spin_unlock_irq(&m->lock);
+		return false;
+	}
+	*region = m->win.hi++;
+	if (atomic_read(&m->ahead[m->ahead_gen])) {
+		old = m->ahead_gen;
+		m->ahead_gen ^= 1;
+	}
+	spin_unlock_irq(&m->lock);
+
+	if (old >= 0)
+		wait_event(m->ahead_wq, !atomic_read(&m->ahead[old]));
+	return true;
+}
+
+static struct bm_copy_slot *bm_free_slot(struct bm_resync *rs)
+{
+	unsigned int i;
+
+	for (i = 0; i < rs->nr_slots; i++)
+		if (!rs->slots[i].busy)
+			return &rs->slots[i];
+	return NULL;
+}
+
+/*-----------------------------------------------------------------
+ * Throttle and rate
+ *---------------------------------------------------------------*/
+
+/* Jiffies to wait before the next region may start; 0: go. */
+static unsigned long bm_throttle(struct bm_resync *rs, u64 now)
+{
+	u64 max_rate = READ_ONCE(rs->m->max_rate);
+	u64 delay;
+
+	if (max_rate != rs->throttle_rate) {
+		/* A new cap applies from now on, not retroactively. */
+		rs->throttle_rate = max_rate;
+		rs->throttle_start_ns = now;
+		rs->throttle_bytes = 0;
+	}
+	delay = bm_throttle_delay(rs->throttle_bytes,
+				  now - rs->throttle_start_ns, max_rate);
+	if (!delay)
+		return 0;
+	return max_t(unsigned long, nsecs_to_jiffies(delay), 1);
+}
+
+static void bm_sample_rate(struct bm_resync *rs, u64 now)
+{
+	u64 dt = now - rs->sample_ns;
+
+	if (dt < BM_RATE_SAMPLE_NS)
+		return;
+	WRITE_ONCE(rs->m->rate, bm_rate(rs->copied_bytes - rs->sample_bytes,
+					dt));
+	rs->sample_ns = now;
+	rs->sample_bytes = rs->copied_bytes;
+}
+
+/* Start copies in free slots.  Returns how long to sleep at most. */
+static unsigned long bm_fill(struct bm_resync *rs)
+{
+	struct blkmirror *m = rs->m;
+	struct bm_copy_slot *slot;
+	u64 region;
+
+	while ((slot = bm_free_slot(rs)) && !kthread_should_stop()) {
+		unsigned long delay = bm_throttle(rs, ktime_get_ns());
+
+		if (delay)
+			return delay;
+		if (!bm_claim(rs, &region))
+			break;
+		slot->busy = true;
+		slot->region = region;
+		slot->sector = bm_region_start(&m->win, region);
+		slot->end = bm_region_end(&m->win, region);
+		rs->throttle_bytes += (u64)(slot->end - slot->sector) <<
+				      SECTOR_SHIFT;
+		rs->nr_busy++;
+		bm_copy_next_chunk(slot);
+	}
+	return HZ;
+}
+
+/*-----------------------------------------------------------------
+ * Thread
+ *---------------------------------------------------------------*/
+
+static void bm_resync_free_pages(struct bm_resync *rs);
+
+static bool bm_copy_active(struct bm_resync *rs)
+{
+	return READ_ONCE(rs->m->state) == BLKMIRROR_STATE_RESYNCING &&
+	       !kthread_should_stop();
+}
+
+static bool bm_copy_complete(struct bm_resync *rs)
+{
+	struct blkmirror *m = rs->m;
+	bool done;
+
+	spin_lock_irq(&m->lock);
+	done = bm_window_done(&m->win) && !rs->nr_busy;
+	spin_unlock_irq(&m->lock);
+	return done;
+}
+
+static void bm_finish(struct bm_resync *rs)
+{
+	struct blkmirror *m = rs->m;
+	int ret;
+
+	/* The copy's writes are only durable once the secondary says so. */
+	ret = blkdev_issue_flush(m->legs[BM_SECONDARY].bdev);
+	if (ret) {
+		atomic64_inc(&m->legs[BM_SECONDARY].stats.flush_errors);
+		bm_fail_leg(m, BM_SECONDARY, ret, 0);
+		return;
+	}
+	atomic64_inc(&m->legs[BM_SECONDARY].stats.flushes);
+	bm_event_complete(m);
+}
+
+static int bm_resync_thread(void *data)
+{
+	struct bm_resync *rs = data;
+	struct blkmirror *m = rs->m;
+	bool complete = false;
+
+	rs->sample_ns = ktime_get_ns();
+	while (bm_copy_active(rs)) {
+		unsigned long timeout;
+
+		WRITE_ONCE(rs->kicked, false);
+		bm_reap(rs);
+		bm_advance(rs);
+		bm_sample_rate(rs, ktime_get_ns());
+		if (bm_copy_complete(rs)) {
+			complete = true;
+			break;
+		}
+		timeout = bm_fill(rs);
+		wait_event_interruptible_timeout(rs->wq,
+						 bm_have_done(rs) ||
+						 READ_ONCE(rs->kicked) ||
+						 kthread_should_stop(),
+						 timeout);
+		cond_resched();
+	}
+
+	/* Stopping or failed: let every copy I/O in flight come back. */
+	while (rs->nr_busy) {
+		wait_event(rs->wq, bm_have_done(rs));
+		bm_reap(rs);
+	}
+	WRITE_ONCE(m->rate, 0);
+
+	if (complete) {
+		bm_finish(rs);
+	} else {
+		/* Abandoned: the secondary gets no more writes. */
+		spin_lock_irq(&m->lock);
+		m->copying = false;
+		spin_unlock_irq(&m->lock);
+	}
+	bm_release_parked(m);
+	/* The copy is over either way; its buffers are not needed again. */
+	bm_resync_free_pages(rs);
+	return 0;
+}
+
+/*-----------------------------------------------------------------
+ * Setup and teardown
+ *---------------------------------------------------------------*/
+
+static void bm_resync_free_pages(struct bm_resync *rs)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < rs->nr_slots; i++) {
+		struct bm_copy_slot *slot = &rs->slots[i];
+
+		if (!slot->pages)
+			continue;
+		for (j = 0; j < rs->chunk_bytes / PAGE_SIZE; j++)
+			if (slot->pages[j])
+				__free_page(slot->pages[j]);
+		kfree(slot->pages);
+		slot->pages = NULL;
+	}
+}
+
+static void bm_resync_free(struct bm_resync *rs)
+{
+	bm_resync_free_pages(rs);
+	bioset_exit(&rs->bs);
+	kfree(rs);
+}
+
+static struct bm_resync *bm_resync_alloc(struct blkmirror *m)
+{
+	unsigned int chunk = min_t(unsigned int, m->region_bytes,
+				   BM_COPY_IO_MAX);
+	unsigned int nr_slots = clamp(BM_COPY_INFLIGHT / chunk,
+				      BM_COPY_SLOTS_MIN, BM_COPY_SLOTS_MAX);
+	unsigned int nr_pages = chunk / PAGE_SIZE;
+	struct bm_resync *rs;
+	unsigned int i, j;
+
+	rs = kzalloc(struct_size(rs, slots, nr_slots), GFP_KERNEL);
+	if (!rs)
+		return NULL;
+	rs->m = m;
+	rs->chunk_bytes = chunk;
+	rs->nr_slots = nr_slots;
+	init_waitqueue_head(&rs->wq);
+	spin_lock_init(&rs->done_lock);
+	INIT_LIST_HEAD(&rs->done);
+	if (bioset_init(&rs->bs, nr_slots, 0, BIOSET_NEED_BVECS))
+		goto fail;
+
+	for (i = 0; i < nr_slots; i++) {
+		struct bm_copy_slot *slot = &rs->slots[i];
+
+		slot->rs = rs;
+		INIT_LIST_HEAD(&slot->done_node);
+		slot->pages = kcalloc(nr_pages, sizeof(*slot->pages),
+				      GFP_KERNEL);
+		if (!slot->pages)
+			goto fail;
+		for (j = 0; j < nr_pages; j++) {
+			slot->pages[j] = alloc_page(GFP_KERNEL);
+			if (!slot->pages[j])
+				goto fail;
+		}
+	}
+	return rs;
+fail:
+	bm_resync_free(rs);
+	return NULL;
+}
+
+int bm_resync_start(struct blkmirror *m)
+{
+	struct bm_resync *rs = bm_resync_alloc(m);
+	struct task_struct *task;
+
+	if (!rs)
+		return -ENOMEM;
+	task = kthread_create(bm_resync_thread, rs, "blkmirror/%d", m->index);
+	if (IS_ERR(task)) {
+		bm_resync_free(rs);
+		return PTR_ERR(task);
+	}
+	/* The thread may exit on its own when done; keep it for kthread_stop. */
+	get_task_struct(task);
+	rs->task = task;
+
+	spin_lock_irq(&m->lock);
+	m->resync = rs;
+	m->copying = true;
+	spin_unlock_irq(&m->lock);
+	wake_up_process(task);
+	return 0;
+}
+
+void bm_resync_kick(struct blkmirror *m)
+{
+	spin_lock_irq(&m->lock);
+	if (m->resync) {
+		WRITE_ONCE(m->resync->kicked, true);
+		wake_up(&m->resync->wq);
+	}
+	spin_unlock_irq(&m->lock);
+}
+
+/* Stop the copy within one copy I/O and free its memory.  Sleeps. */
+void bm_resync_stop(struct blkmirror *m)
+{
+	struct bm_resync *rs;
+
+	spin_lock_irq(&m->lock);
+	rs = m->resync;
+	spin_unlock_irq(&m->lock);
+	if (!rs)
+		return;
+
+	kthread_stop(rs->task);
+	put_task_struct(rs->task);
+
+	spin_lock_irq(&m->lock);
+	m->resync = NULL;
+	m->copying = false;
+	spin_unlock_irq(&m->lock);
+	/* In case the thread never ran: nothing may stay parked. */
+	bm_release_parked(m);
+	bm_resync_free(rs);
+}
