@@ -139,6 +139,7 @@ struct bm_create_args {
 	u32 region_bytes;
 	u64 max_rate;
 };
+
 int bm_name_valid(const char *name, struct netlink_ext_ack *extack);
 struct blkmirror *bm_create(const struct bm_create_args *args,
 			    struct netlink_ext_ack *extack);

@@ -21,9 +21,7 @@ static const char *const bm_leg_names[BM_NR_LEGS] = {
 	[BM_SECONDARY] = "secondary",
 };
 
-/*-----------------------------------------------------------------
- * Block device operations
- *---------------------------------------------------------------*/
+/* ---------------- Block device operations ---------------- */
 
 int bm_open_disk(struct gendisk *disk)
 {
@@ -64,9 +62,7 @@ static const struct block_device_operations bm_fops = {
 	.free_disk = bm_free_disk,
 };
 
-/*-----------------------------------------------------------------
- * Validation
- *---------------------------------------------------------------*/
+/* ---------------- Validation ---------------- */
 
 /* The name becomes part of sysfs and udev links: keep it boring. */
 int bm_name_valid(const char *name, struct netlink_ext_ack *extack)
@@ -92,7 +88,7 @@ int bm_name_valid(const char *name, struct netlink_ext_ack *extack)
 
 		if (!isalnum(c) && c != '_' && c != '-' && c != '.') {
 			bm_extack(extack,
-				  "mirror name has character 0x%02x at offset %zu; allowed: A-Z a-z 0-9 _ - .",
+				  "mirror name has byte 0x%02x at %zu; use A-Z a-z 0-9 _ - .",
 				  c, i);
 			return -EINVAL;
 		}
@@ -176,7 +172,7 @@ static int bm_open_leg(struct blkmirror *m, int i, const char *path,
 		int err = PTR_ERR(bdev);
 
 		if (err == -EBUSY)
-			bm_extack(extack, "%s %s is in use (mounted, or held by another device or by the other leg)",
+			bm_extack(extack, "%s %s is in use (mounted or held)",
 				  bm_leg_names[i], path);
 		else
 			bm_extack(extack, "%s %s: cannot open (error %d)",
@@ -217,17 +213,17 @@ static int bm_check_geometry(struct blkmirror *m,
 	unsigned int lo = min(p->lbs, s->lbs), hi = max(p->lbs, s->lbs);
 
 	if (psize != ssize) {
-		bm_extack(extack, "primary %s is %llu bytes but secondary %s is %llu bytes",
+		bm_extack(extack, "sizes differ: primary %s %llu bytes, secondary %s %llu bytes",
 			  p->path, psize, s->path, ssize);
 		return -EINVAL;
 	}
 	if (hi % lo) {
-		bm_extack(extack, "logical block sizes %u (primary %s) and %u (secondary %s) are not multiples of one another",
+		bm_extack(extack, "block sizes %u (%s) and %u (%s) are not multiples",
 			  p->lbs, p->path, s->lbs, s->path);
 		return -EINVAL;
 	}
 	if (psize % hi) {
-		bm_extack(extack, "size %llu bytes is not a multiple of the %u-byte logical block size",
+		bm_extack(extack, "size %llu bytes is not a multiple of block size %u",
 			  psize, hi);
 		return -EINVAL;
 	}
@@ -238,9 +234,7 @@ static int bm_check_geometry(struct blkmirror *m,
 	return 0;
 }
 
-/*-----------------------------------------------------------------
- * The disk
- *---------------------------------------------------------------*/
+/* ---------------- The disk ---------------- */
 
 static void bm_build_limits(struct blkmirror *m, struct queue_limits *lim)
 {
@@ -292,9 +286,7 @@ static int bm_alloc_gendisk(struct blkmirror *m)
 	return 0;
 }
 
-/*-----------------------------------------------------------------
- * Create and destroy
- *---------------------------------------------------------------*/
+/* ---------------- Create and destroy ---------------- */
 
 static void bm_degraded_workfn(struct work_struct *work)
 {
@@ -437,7 +429,7 @@ unlink_holders:
 	WRITE_ONCE(m->dying, true);
 	bm_resync_stop(m);
 	del_gendisk(m->disk);
-	smp_mb();
+	smp_mb();	/* ->dying before ->inflight; see bm_destroy() */
 	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
 	bm_close_legs(m);
 	put_disk(m->disk);	/* added: frees @m through ->free_disk */
@@ -464,8 +456,8 @@ int bm_destroy(struct blkmirror *m, bool force, struct netlink_ext_ack *extack)
 	mutex_lock(&m->open_mutex);
 	if (m->openers && !force) {
 		mutex_unlock(&m->open_mutex);
-		bm_extack(extack, "mirror %s (/dev/%s) is open %u time(s); use force to tear it down anyway",
-			  m->name, m->disk->disk_name, m->openers);
+		bm_extack(extack, "mirror %s (/dev/%s) is open; force tears it down",
+			  m->name, m->disk->disk_name);
 		return -EBUSY;
 	}
 	WRITE_ONCE(m->dying, true);
@@ -478,7 +470,11 @@ int bm_destroy(struct blkmirror *m, bool force, struct netlink_ext_ack *extack)
 		bd_unlink_disk_holder(m->legs[i].bdev, m->disk);
 	del_gendisk(m->disk);
 
-	/* Clones still point at the legs: let every one of them finish. */
+	/*
+	 * Clones still point at the legs: let every one of them finish.  The
+	 * barrier orders ->dying before reading ->inflight; it pairs with
+	 * bm_submit_bio() and bm_inflight_put().
+	 */
 	smp_mb();
 	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
 	flush_work(&m->degraded_work);

@@ -77,7 +77,8 @@ void bm_event_progress(struct blkmirror *m, bool force)
 	size = (u64)m->win.nr_sectors << SECTOR_SHIFT;
 	spin_unlock_irq(&m->lock);
 
-	pct = bm_percent(synced, size);
+	/* 100 is said by COMPLETE alone, after the secondary is flushed. */
+	pct = min(bm_percent(synced, size), 99U);
 	if (!resyncing || (!force && pct == m->last_percent))
 		goto out;
 	m->last_percent = pct;

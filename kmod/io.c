@@ -16,9 +16,7 @@ enum {
 	BM_FLUSH_SECONDARY	= 1 << 2,	/* an empty flush only */
 };
 
-/*-----------------------------------------------------------------
- * Accounting
- *---------------------------------------------------------------*/
+/* ---------------- Accounting ---------------- */
 
 static void bm_inflight_put(struct blkmirror *m)
 {
@@ -59,9 +57,7 @@ static void bm_count_error(struct bm_leg *leg, struct bio *bio)
 		atomic64_inc(&st->write_errors);
 }
 
-/*-----------------------------------------------------------------
- * Failure
- *---------------------------------------------------------------*/
+/* ---------------- Failure ---------------- */
 
 /* Caller holds m->lock. */
 bool bm_secondary_usable(const struct blkmirror *m)
@@ -99,9 +95,7 @@ void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 	}
 }
 
-/*-----------------------------------------------------------------
- * Completion
- *---------------------------------------------------------------*/
+/* ---------------- Completion ---------------- */
 
 static void bm_io_put(struct bm_io *io)
 {
@@ -156,9 +150,7 @@ static void bm_secondary_endio(struct bio *clone)
 	bm_io_put(io);
 }
 
-/*-----------------------------------------------------------------
- * Submission
- *---------------------------------------------------------------*/
+/* ---------------- Submission ---------------- */
 
 static struct bio *bm_secondary_bio(struct blkmirror *m, struct bio *bio,
 				    unsigned int to)
@@ -278,7 +270,7 @@ void bm_submit_bio(struct bio *bio)
 	struct blkmirror *m = bio->bi_bdev->bd_disk->private_data;
 
 	atomic_inc(&m->inflight);
-	smp_mb__after_atomic();
+	smp_mb__after_atomic();	/* count, then look; pairs with bm_destroy() */
 	if (unlikely(READ_ONCE(m->dying))) {
 		bio_io_error(bio);
 		bm_inflight_put(m);

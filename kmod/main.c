@@ -9,6 +9,7 @@
 
 #include "blkmirror.h"
 
+/* Serialises create, destroy and every walk of bm_mirrors. */
 DEFINE_MUTEX(bm_ctl_mutex);
 LIST_HEAD(bm_mirrors);
 

@@ -40,9 +40,7 @@ static const struct nla_policy bm_policy[BLKMIRROR_A_MAX + 1] = {
 	[BLKMIRROR_A_FORCE]		= { .type = NLA_FLAG },
 };
 
-/*-----------------------------------------------------------------
- * Helpers
- *---------------------------------------------------------------*/
+/* ---------------- Helpers ---------------- */
 
 static int bm_require_admin(struct sk_buff *skb, struct genl_info *info)
 {
@@ -218,9 +216,7 @@ static int bm_reply_mirror(struct genl_info *info, struct blkmirror *m,
 	return genlmsg_reply(msg, info);
 }
 
-/*-----------------------------------------------------------------
- * Commands
- *---------------------------------------------------------------*/
+/* ---------------- Commands ---------------- */
 
 static int bm_nl_version(struct sk_buff *skb, struct genl_info *info)
 {

@@ -46,7 +46,7 @@ struct bm_resync {
 	wait_queue_head_t wq;
 	bool kicked;			/* READ_ONCE; something changed */
 
-	spinlock_t done_lock;
+	spinlock_t done_lock;		/* @done, from bio completion */
 	struct list_head done;
 	struct bio_set bs;
 
@@ -65,9 +65,7 @@ struct bm_resync {
 	struct bm_copy_slot slots[];
 };
 
-/*-----------------------------------------------------------------
- * Copy I/O
- *---------------------------------------------------------------*/
+/* ---------------- Copy I/O ---------------- */
 
 static void bm_copy_endio(struct bio *bio)
 {
@@ -180,9 +178,7 @@ static bool bm_have_done(struct bm_resync *rs)
 	return ret;
 }
 
-/*-----------------------------------------------------------------
- * Window
- *---------------------------------------------------------------*/
+/* ---------------- Window ---------------- */
 
 /* Let parked writes whose region has left the window go. */
 static void bm_release_parked(struct blkmirror *m)
@@ -264,9 +260,7 @@ static struct bm_copy_slot *bm_free_slot(struct bm_resync *rs)
 	return NULL;
 }
 
-/*-----------------------------------------------------------------
- * Throttle and rate
- *---------------------------------------------------------------*/
+/* ---------------- Throttle and rate ---------------- */
 
 /* Jiffies to wait before the next region may start; 0: go. */
 static unsigned long bm_throttle(struct bm_resync *rs, u64 now)
@@ -325,9 +319,7 @@ static unsigned long bm_fill(struct bm_resync *rs)
 	return HZ;
 }
 
-/*-----------------------------------------------------------------
- * Thread
- *---------------------------------------------------------------*/
+/* ---------------- Thread ---------------- */
 
 static void bm_resync_free_pages(struct bm_resync *rs);
 
@@ -412,9 +404,7 @@ static int bm_resync_thread(void *data)
 	return 0;
 }
 
-/*-----------------------------------------------------------------
- * Setup and teardown
- *---------------------------------------------------------------*/
+/* ---------------- Setup and teardown ---------------- */
 
 static void bm_resync_free_pages(struct bm_resync *rs)
 {
