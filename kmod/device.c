@@ -86,7 +86,7 @@ int bm_name_valid(const char *name, struct netlink_ext_ack *extack)
 	for (i = 0; i < len; i++) {
 		unsigned char c = name[i];
 
-		if (!isalnum(c) && c != '_' && c != '-' && c != '.') {
+		if ((!isascii(c) || !isalnum(c)) && c != '_' && c != '-' && c != '.') {
 			bm_extack(extack,
 				  "mirror name has byte 0x%02x at %zu; use A-Z a-z 0-9 _ - .",
 				  c, i);
