@@ -3,7 +3,6 @@
  * Mirror lifecycle: validate and open the legs, build the gendisk, start
  * the copy; and the reverse, in the reverse order.
  */
-#include <linux/ctype.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/namei.h>
@@ -11,6 +10,7 @@
 
 #include "blkmirror.h"
 #include "compat.h"
+#include "validate.h"
 
 int bm_major;
 static u64 bm_next_id;			/* under bm_ctl_mutex */
@@ -64,36 +64,30 @@ static const struct block_device_operations bm_fops = {
 
 /* ---------------- Validation ---------------- */
 
-/* The name becomes part of sysfs and udev links: keep it boring. */
 int bm_name_valid(const char *name, struct netlink_ext_ack *extack)
 {
-	size_t len = strlen(name);
-	size_t i;
+	size_t pos;
 
-	if (!len) {
+	switch (bm_name_check(name, &pos)) {
+	case BM_NAME_OK:
+		return 0;
+	case BM_NAME_EMPTY:
 		NL_SET_ERR_MSG(extack, "mirror name is empty");
-		return -EINVAL;
-	}
-	if (len > BLKMIRROR_NAME_MAX) {
+		break;
+	case BM_NAME_TOO_LONG:
 		bm_extack(extack, "mirror name is %zu bytes long, the limit is %d",
-			  len, BLKMIRROR_NAME_MAX);
-		return -EINVAL;
-	}
-	if (name[0] == '.' || name[0] == '-') {
+			  strlen(name), BLKMIRROR_NAME_MAX);
+		break;
+	case BM_NAME_BAD_START:
 		NL_SET_ERR_MSG(extack, "mirror name must not start with '.' or '-'");
-		return -EINVAL;
+		break;
+	case BM_NAME_BAD_CHAR:
+		bm_extack(extack,
+			  "mirror name has byte 0x%02x at %zu; use A-Z a-z 0-9 _ - .",
+			  (unsigned char)name[pos], pos);
+		break;
 	}
-	for (i = 0; i < len; i++) {
-		unsigned char c = name[i];
-
-		if ((!isascii(c) || !isalnum(c)) && c != '_' && c != '-' && c != '.') {
-			bm_extack(extack,
-				  "mirror name has byte 0x%02x at %zu; use A-Z a-z 0-9 _ - .",
-				  c, i);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return -EINVAL;
 }
 
 /* Is @devt a blkmirror whose legs include @other, at any depth? */
@@ -376,6 +370,12 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 		bm_extack(extack, "a mirror named %s already exists", args->name);
 		return ERR_PTR(-EEXIST);
 	}
+	if (!bm_region_size_valid(args->region_bytes)) {
+		bm_extack(extack, "region size %u is not a power of two in [%u, %u]",
+			  args->region_bytes, BLKMIRROR_REGION_MIN,
+			  BLKMIRROR_REGION_MAX);
+		return ERR_PTR(-EINVAL);
+	}
 	ret = bm_lookup_legs(args, devt, extack);
 	if (ret)
 		return ERR_PTR(ret);
@@ -393,12 +393,8 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 		goto close_legs;
 	ret = bm_window_init(&m->win, bdev_nr_sectors(m->legs[0].bdev),
 			     m->region_bytes);
-	if (ret) {
-		bm_extack(extack, "region size %u is not a power of two in [%u, %u]",
-			  m->region_bytes, BLKMIRROR_REGION_MIN,
-			  BLKMIRROR_REGION_MAX);
+	if (ret)
 		goto close_legs;
-	}
 	ret = bm_alloc_gendisk(m);
 	if (ret)
 		goto close_legs;

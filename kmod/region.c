@@ -11,14 +11,13 @@
 #include <linux/time64.h>
 
 #include "region.h"
+#include "validate.h"
 #include "uapi/blkmirror.h"
 
 int bm_window_init(struct bm_window *w, sector_t nr_sectors,
 		   unsigned int region_bytes)
 {
-	if (!is_power_of_2(region_bytes) ||
-	    region_bytes < BLKMIRROR_REGION_MIN ||
-	    region_bytes > BLKMIRROR_REGION_MAX)
+	if (!bm_region_size_valid(region_bytes))
 		return -EINVAL;
 
 	w->nr_sectors = nr_sectors;
