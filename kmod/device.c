@@ -225,6 +225,12 @@ static int bm_check_geometry(struct blkmirror *m,
 		bm_extack(extack, "primary %s is empty", p->path);
 		return -EINVAL;
 	}
+	/* Zoned legs need sequential writes; the copy and routing do not keep to that. */
+	if (bdev_is_zoned(p->bdev) || bdev_is_zoned(s->bdev)) {
+		bm_extack(extack, "%s is zoned; zoned devices are not supported",
+			  bdev_is_zoned(p->bdev) ? p->path : s->path);
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
@@ -345,6 +351,7 @@ static void bm_free(struct blkmirror *m)
 {
 	int i;
 
+	flush_work(&m->degraded_work);
 	for (i = 0; i < BM_NR_LEGS; i++)
 		kfree(m->legs[i].path);
 	if (m->index >= 0)
