@@ -156,6 +156,7 @@ bool bm_secondary_usable(const struct blkmirror *m);	/* @lock held */
 
 /* resync.c */
 int bm_resync_start(struct blkmirror *m);
+void bm_resync_run(struct blkmirror *m);
 void bm_resync_stop(struct blkmirror *m);
 void bm_resync_kick(struct blkmirror *m);
 

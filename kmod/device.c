@@ -423,7 +423,7 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 	list_add_tail(&m->node, &bm_mirrors);
 	bm_event_created(m);
 	bm_event_progress(m, true);
-	bm_resync_kick(m);
+	bm_resync_run(m);
 	return m;
 
 unlink_holders:

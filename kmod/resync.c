@@ -485,7 +485,10 @@ int bm_resync_start(struct blkmirror *m)
 		bm_resync_free(rs);
 		return PTR_ERR(task);
 	}
-	/* The thread may exit on its own when done; keep it for kthread_stop. */
+	/*
+	 * Not woken until bm_resync_run().  It may exit on its own when done:
+	 * keep a reference for kthread_stop().
+	 */
 	get_task_struct(task);
 	rs->task = task;
 
@@ -493,8 +496,13 @@ int bm_resync_start(struct blkmirror *m)
 	m->resync = rs;
 	m->copying = true;
 	spin_unlock_irq(&m->lock);
-	wake_up_process(task);
 	return 0;
+}
+
+/* Let the copy begin: after CREATED, so that events come in order. */
+void bm_resync_run(struct blkmirror *m)
+{
+	wake_up_process(m->resync->task);
 }
 
 void bm_resync_kick(struct blkmirror *m)

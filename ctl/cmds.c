@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The request/reply commands: create, destroy, set, list, status, version.
+ * wait and monitor, which follow events, live in wait.c and monitor.c.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <netlink/netlink.h>
+#include <netlink/genl/genl.h>
+
+#include "mirrorctl.h"
+
+/*---------------------------------------------------------------------------
+ * Options that become attributes
+ */
+
+/* How a command-line option maps onto a request attribute. */
+struct opt_attr {
+	enum mctl_opt opt;
+	int attr;
+	int type;		/* NLA_FLAG, NLA_U32 or NLA_U64 */
+};
+
+static const struct opt_attr create_attrs[] = {
+	{ OPT_REGION_SIZE,	BLKMIRROR_A_REGION_SIZE,	NLA_U32 },
+	{ OPT_MAX_RATE,		BLKMIRROR_A_MAX_RATE,		NLA_U64 },
+};
+
+static const struct opt_attr destroy_attrs[] = {
+	{ OPT_FORCE,		BLKMIRROR_A_FORCE,		NLA_FLAG },
+};
+
+/* What `set` can change; a new rate control is one more line here. */
+static const struct opt_attr set_attrs[] = {
+	{ OPT_MAX_RATE,		BLKMIRROR_A_MAX_RATE,		NLA_U64 },
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Put each given option of @map; returns how many, or -1 if @msg is full. */
+static int put_opt_attrs(struct nl_msg *msg, const struct mctl_args *args,
+			 const struct opt_attr *map, size_t n)
+{
+	int count = 0, err = 0;
+	size_t i;
+
+	for (i = 0; i < n && !err; i++) {
+		uint64_t v = args->val[map[i].opt];
+
+		if (!opt_given(args, map[i].opt))
+			continue;
+		if (map[i].type == NLA_FLAG)
+			err = nla_put_flag(msg, map[i].attr);
+		else if (map[i].type == NLA_U32)
+			err = nla_put_u32(msg, map[i].attr, (uint32_t)v);
+		else
+			err = nla_put_u64(msg, map[i].attr, v);
+		count++;
+	}
+	return err < 0 ? -1 : count;
+}
+
+/*
+ * Build a request on mirror NAME (pos[0]) with the options of @map.
+ * Returns NULL after saying why.
+ */
+static struct nl_msg *mirror_request(struct mctl_ctx *ctx, uint8_t cmd,
+				     const struct opt_attr *map, size_t n)
+{
+	struct nl_msg *msg = bm_new_request(&ctx->nl, cmd, 0);
+
+	if (!msg)
+		return NULL;
+	if (nla_put_string(msg, BLKMIRROR_A_NAME, ctx->args.pos[0]) < 0 ||
+	    put_opt_attrs(msg, &ctx->args, map, n) < 0) {
+		errmsg("%s %s: request too large", ctx->nl.what, ctx->args.pos[0]);
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int send_request(struct mctl_ctx *ctx, struct nl_msg *msg, mirror_fn fn)
+{
+	if (!msg)
+		return MCTL_EXIT_FAIL;
+	return bm_report(&ctx->nl, bm_request(&ctx->nl, msg, fn, ctx));
+}
+
+/*---------------------------------------------------------------------------
+ * create
+ */
+
+/*
+ * Canonical path of a block device: the kernel opens legs by path, and
+ * /dev/disk/by-id/... links are what people type.  Refuses anything that
+ * is not a block device before a request is sent.
+ */
+static int resolve_device(struct mctl_ctx *ctx, const char *path, char real[PATH_MAX],
+			  dev_t *rdev)
+{
+	struct stat st;
+
+	if (!realpath(path, real) || stat(real, &st) < 0) {
+		errmsg("%s %s: %s: %s", ctx->nl.what, ctx->args.pos[0], path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		errmsg("%s %s: %s: not a block device", ctx->nl.what, ctx->args.pos[0], path);
+		return -1;
+	}
+	*rdev = st.st_rdev;
+	return 0;
+}
+
+static int print_created(const struct mirror_msg *m, void *arg)
+{
+	struct mctl_ctx *ctx = arg;
+
+	if (ctx->json)
+		print_mirror_json(m, true);
+	else
+		printf("/dev/%s\n", m->disk_name ? m->disk_name : "?");
+	fflush(stdout);
+	return MCTL_CONTINUE;
+}
+
+int cmd_create(struct mctl_ctx *ctx)
+{
+	char primary[PATH_MAX], secondary[PATH_MAX];
+	dev_t pdev, sdev;
+	struct nl_msg *msg;
+	int ret;
+
+	if (resolve_device(ctx, ctx->args.pos[1], primary, &pdev) < 0 ||
+	    resolve_device(ctx, ctx->args.pos[2], secondary, &sdev) < 0)
+		return MCTL_EXIT_FAIL;
+	if (pdev == sdev) {
+		errmsg("%s %s: %s and %s are the same device", ctx->nl.what,
+		       ctx->args.pos[0], ctx->args.pos[1], ctx->args.pos[2]);
+		return MCTL_EXIT_FAIL;
+	}
+	msg = mirror_request(ctx, BLKMIRROR_CMD_CREATE, create_attrs, ARRAY_SIZE(create_attrs));
+	if (msg && (nla_put_string(msg, BLKMIRROR_A_PRIMARY, primary) < 0 ||
+		    nla_put_string(msg, BLKMIRROR_A_SECONDARY, secondary) < 0)) {
+		errmsg("%s %s: request too large", ctx->nl.what, ctx->args.pos[0]);
+		nlmsg_free(msg);
+		return MCTL_EXIT_FAIL;
+	}
+	ret = send_request(ctx, msg, print_created);
+	if (ret || !opt_given(&ctx->args, OPT_WAIT))
+		return ret;
+	/* JSON readers get the object above; progress lines would corrupt it. */
+	return wait_for_sync(ctx, ctx->args.pos[0], ctx->json);
+}
+
+/*---------------------------------------------------------------------------
+ * destroy, set
+ */
+
+int cmd_destroy(struct mctl_ctx *ctx)
+{
+	return send_request(ctx, mirror_request(ctx, BLKMIRROR_CMD_DESTROY, destroy_attrs,
+						ARRAY_SIZE(destroy_attrs)), NULL);
+}
+
+int cmd_set(struct mctl_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(set_attrs); i++)
+		if (opt_given(&ctx->args, set_attrs[i].opt))
+			break;
+	if (i == ARRAY_SIZE(set_attrs)) {
+		errmsg("set %s: nothing to change; see '" PROG " help set'", ctx->args.pos[0]);
+		return MCTL_EXIT_USAGE;
+	}
+	return send_request(ctx, mirror_request(ctx, BLKMIRROR_CMD_SET, set_attrs,
+						ARRAY_SIZE(set_attrs)), NULL);
+}
+
+/*---------------------------------------------------------------------------
+ * list, status
+ */
+
+static int list_one(const struct mirror_msg *m, void *arg)
+{
+	struct mctl_ctx *ctx = arg;
+
+	if (ctx->json)
+		print_mirror_json(m, false);
+	else
+		print_list_line(m, "");
+	return MCTL_CONTINUE;
+}
+
+int cmd_list(struct mctl_ctx *ctx)
+{
+	return bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, NULL, list_one, ctx));
+}
+
+static int status_one(const struct mirror_msg *m, void *arg)
+{
+	static bool first = true;
+	struct mctl_ctx *ctx = arg;
+
+	if (ctx->json) {
+		print_mirror_json(m, true);
+		return MCTL_CONTINUE;
+	}
+	if (!first)
+		putchar('\n');
+	first = false;
+	print_status(m);
+	return MCTL_CONTINUE;
+}
+
+int cmd_status(struct mctl_ctx *ctx)
+{
+	return bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], status_one, ctx));
+}
+
+/*---------------------------------------------------------------------------
+ * version
+ */
+
+static void print_versions(const struct mctl_ctx *ctx, const char *module)
+{
+	struct json j;
+
+	if (ctx->json) {
+		json_begin(&j, stdout);
+		json_str(&j, "version", mctl_version);
+		json_str(&j, "module_version", module);
+		json_end(&j);
+		return;
+	}
+	printf(PROG " version %s\n", mctl_version);
+	if (module)
+		printf("blkmirror module version %s\n", module);
+	fflush(stdout);
+}
+
+static int print_module_version(const struct mirror_msg *m, void *arg)
+{
+	print_versions(arg, m->version ? m->version : "unknown");
+	return MCTL_CONTINUE;
+}
+
+/* The userspace version is printed even when the module is not loaded. */
+int cmd_version(struct mctl_ctx *ctx)
+{
+	int ret = bm_open(&ctx->nl);
+
+	if (ret) {
+		print_versions(ctx, NULL);
+		return ret;
+	}
+	return send_request(ctx, bm_new_request(&ctx->nl, BLKMIRROR_CMD_VERSION, 0),
+			    print_module_version);
+}

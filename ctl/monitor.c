@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `monitor`: the current state of the mirrors, then every event, one line
+ * each, until SIGINT or SIGTERM.  Subscribes before reading state, like
+ * wait.c, and drops the events that the state already covers by their
+ * per-mirror sequence number, so nothing is missed or shown twice.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mirrorctl.h"
+
+/* The last event sequence number accounted for, per mirror name. */
+struct seen {
+	char name[BLKMIRROR_NAME_MAX + 1];
+	uint64_t seq;
+};
+
+struct monitor {
+	struct mctl_ctx *ctx;
+	const char *name;	/* only this mirror, or NULL for all */
+	struct seen *seen;
+	size_t nseen;
+};
+
+static bool wanted(const struct monitor *mon, const struct mirror_msg *m)
+{
+	return m->name && (!mon->name || strcmp(m->name, mon->name) == 0);
+}
+
+/* The entry of @name, created at 0; NULL only when out of memory. */
+static uint64_t *seen_seq(struct monitor *mon, const char *name)
+{
+	struct seen *s;
+	size_t i;
+
+	for (i = 0; i < mon->nseen; i++)
+		if (strcmp(mon->seen[i].name, name) == 0)
+			return &mon->seen[i].seq;
+	s = realloc(mon->seen, (mon->nseen + 1) * sizeof(*s));
+	if (!s)
+		return NULL;
+	mon->seen = s;
+	s += mon->nseen++;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->seq = 0;
+	return &s->seq;
+}
+
+/*
+ * A state line has no "event" field in JSON (it is a status object) and
+ * reads "state" in the human form, where events name themselves.
+ */
+static int show_state(const struct mirror_msg *m, void *arg)
+{
+	struct monitor *mon = arg;
+	uint64_t *seq;
+
+	if (!wanted(mon, m))
+		return MCTL_CONTINUE;
+	seq = seen_seq(mon, m->name);
+	if (seq)
+		*seq = m->event_seq;
+	if (mon->ctx->json) {
+		print_mirror_json(m, true);
+	} else {
+		print_list_line(m, "state     ");
+		fflush(stdout);
+	}
+	return MCTL_CONTINUE;
+}
+
+static int show_event(const struct mirror_msg *m, void *arg)
+{
+	struct monitor *mon = arg;
+	uint64_t *seq;
+
+	if (!wanted(mon, m))
+		return MCTL_CONTINUE;
+	seq = seen_seq(mon, m->name);
+	if (seq && !event_is_new(seq, m))
+		return MCTL_CONTINUE;
+	/* A mirror created again under this name numbers its events from 1. */
+	if (seq && m->cmd == BLKMIRROR_EVENT_DESTROYED)
+		*seq = 0;
+	print_event(m, mon->ctx->json);
+	return MCTL_CONTINUE;
+}
+
+/* A dump, filtered here, so that a NAME that does not exist yet is fine. */
+static int read_state(void *arg)
+{
+	struct monitor *mon = arg;
+	int err = bm_get_mirror(&mon->ctx->nl, NULL, show_state, mon);
+
+	return err ? bm_report(&mon->ctx->nl, err) : MCTL_CONTINUE;
+}
+
+int cmd_monitor(struct mctl_ctx *ctx)
+{
+	struct monitor mon = { .ctx = ctx, .name = ctx->args.pos[0] };
+	struct event_loop loop = {
+		.on_event = show_event, .on_overrun = read_state, .arg = &mon,
+		.timeout_ms = -1,
+	};
+	int ret;
+
+	ret = events_subscribe(ctx, &loop);
+	if (ret)
+		return ret;
+	ret = read_state(&mon);
+	if (ret == MCTL_CONTINUE)
+		ret = events_run(&loop);
+	events_close(&loop);
+	free(mon.seen);
+	return ret == MCTL_EXIT_INTERRUPTED ? MCTL_EXIT_OK : ret;
+}

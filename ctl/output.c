@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * How mirrors and events look: the `list` line, the `status` block, the
+ * `monitor` lines, and the JSON objects with their documented field names
+ * (mirrorctl.8 lists them; renaming one breaks users' scripts).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "mirrorctl.h"
+
+void errmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);		/* keep stdout and stderr lines in order on a terminal */
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+const char *state_name(uint32_t state)
+{
+	switch (state) {
+	case BLKMIRROR_STATE_RESYNCING:	return "resyncing";
+	case BLKMIRROR_STATE_SYNCED:	return "synced";
+	case BLKMIRROR_STATE_DEGRADED:	return "degraded";
+	default:			return "unknown";
+	}
+}
+
+static const char *leg_name(uint32_t leg)
+{
+	switch (leg) {
+	case BLKMIRROR_LEG_PRIMARY:	return "primary";
+	case BLKMIRROR_LEG_SECONDARY:	return "secondary";
+	default:			return NULL;
+	}
+}
+
+static const char *event_name(uint8_t cmd)
+{
+	switch (cmd) {
+	case BLKMIRROR_EVENT_CREATED:	return "created";
+	case BLKMIRROR_EVENT_PROGRESS:	return "progress";
+	case BLKMIRROR_EVENT_COMPLETE:	return "complete";
+	case BLKMIRROR_EVENT_DEGRADED:	return "degraded";
+	case BLKMIRROR_EVENT_DESTROYED:	return "destroyed";
+	default:			return NULL;
+	}
+}
+
+/* "/dev/blkmirror0", or NULL when the message did not say. */
+static const char *device_path(const struct mirror_msg *m, char *buf, size_t len)
+{
+	if (!m->disk_name)
+		return NULL;
+	snprintf(buf, len, "/dev/%s", m->disk_name);
+	return buf;
+}
+
+static const char *str_or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+/*---------------------------------------------------------------------------
+ * Human output
+ */
+
+/* NAME DEVICE STATE PERCENT: `list`, and the state lines of `monitor`. */
+void print_list_line(const struct mirror_msg *m, const char *prefix)
+{
+	char dev[64];
+
+	printf("%s%-16s %-16s %-10s %3u%%\n", prefix, str_or_dash(m->name),
+	       str_or_dash(device_path(m, dev, sizeof(dev))),
+	       state_name(m->state), m->percent);
+}
+
+/* "secondary leg failed: Input/output error at sector 2048" */
+void print_failure(FILE *f, const struct mirror_msg *m)
+{
+	fprintf(f, "%s leg failed: %s at sector %llu",
+		str_or_dash(leg_name(m->fail_leg)), strerror((int)m->fail_errno),
+		(unsigned long long)m->fail_sector);
+}
+
+static void print_leg(const char *label, const char *path, uint32_t devt, uint32_t lbs)
+{
+	char b[FMT_LEN];
+
+	printf("  %-19s %s (%s), logical block size %u\n", label, str_or_dash(path),
+	       fmt_devt(devt, b), lbs);
+}
+
+static void print_stats(const char *label, const uint64_t *s)
+{
+	char b[FMT_LEN];
+
+	printf("  %-19s reads %llu, writes %llu, flushes %llu, discards %llu\n",
+	       label, (unsigned long long)s[BLKMIRROR_STAT_READS],
+	       (unsigned long long)s[BLKMIRROR_STAT_WRITES],
+	       (unsigned long long)s[BLKMIRROR_STAT_FLUSHES],
+	       (unsigned long long)s[BLKMIRROR_STAT_DISCARDS]);
+	printf("  %-19s errors read %llu, write %llu, flush %llu; resync copied %s\n",
+	       "", (unsigned long long)s[BLKMIRROR_STAT_READ_ERRORS],
+	       (unsigned long long)s[BLKMIRROR_STAT_WRITE_ERRORS],
+	       (unsigned long long)s[BLKMIRROR_STAT_FLUSH_ERRORS],
+	       fmt_bytes(s[BLKMIRROR_STAT_COPY_BYTES], b));
+}
+
+void print_status(const struct mirror_msg *m)
+{
+	char dev[64], b1[FMT_LEN], b2[FMT_LEN], b3[FMT_LEN];
+
+	printf("%s:\n", str_or_dash(m->name));
+	printf("  %-19s %s (%s)\n", "device:", str_or_dash(device_path(m, dev, sizeof(dev))),
+	       fmt_devt(m->devt, b1));
+	printf("  %-19s %s, %u%% (%s of %s)", "state:", state_name(m->state), m->percent,
+	       fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2));
+	if (m->state == BLKMIRROR_STATE_RESYNCING)
+		printf(" at %s", fmt_rate(m->rate, b3));
+	putchar('\n');
+	if (m->state == BLKMIRROR_STATE_DEGRADED && msg_has(m, BLKMIRROR_A_FAIL_LEG)) {
+		printf("  %-19s ", "failure:");
+		print_failure(stdout, m);
+		putchar('\n');
+	}
+	printf("  %-19s %s (%llu bytes)\n", "size:", fmt_bytes(m->size, b1),
+	       (unsigned long long)m->size);
+	printf("  %-19s %u\n", "logical block size:", m->lbs);
+	print_leg("primary:", m->primary, m->primary_devt, m->primary_lbs);
+	print_leg("secondary:", m->secondary, m->secondary_devt, m->secondary_lbs);
+	printf("  %-19s %s\n", "region size:", fmt_bytes(m->region_size, b1));
+	printf("  %-19s %s\n", "max rate:",
+	       m->max_rate ? fmt_rate(m->max_rate, b1) : "unlimited");
+	print_stats("primary stats:", m->stats[0]);
+	print_stats("secondary stats:", m->stats[1]);
+}
+
+/*---------------------------------------------------------------------------
+ * JSON output
+ */
+
+/* Device numbers are "MAJ:MIN" strings, as in /sys and lsblk. */
+static void json_devt(struct json *j, const char *key, const struct mirror_msg *m,
+		      int attr, uint32_t devt)
+{
+	char b[FMT_LEN];
+
+	json_str(j, key, msg_has(m, attr) ? fmt_devt(devt, b) : NULL);
+}
+
+static void json_stats(struct json *j, const char *key, const uint64_t *s)
+{
+	json_obj_begin(j, key);
+	json_u64(j, "reads", s[BLKMIRROR_STAT_READS]);
+	json_u64(j, "writes", s[BLKMIRROR_STAT_WRITES]);
+	json_u64(j, "flushes", s[BLKMIRROR_STAT_FLUSHES]);
+	json_u64(j, "discards", s[BLKMIRROR_STAT_DISCARDS]);
+	json_u64(j, "read_errors", s[BLKMIRROR_STAT_READ_ERRORS]);
+	json_u64(j, "write_errors", s[BLKMIRROR_STAT_WRITE_ERRORS]);
+	json_u64(j, "flush_errors", s[BLKMIRROR_STAT_FLUSH_ERRORS]);
+	json_u64(j, "copy_bytes", s[BLKMIRROR_STAT_COPY_BYTES]);
+	json_obj_end(j);
+}
+
+/* failed_* are null unless the message reports a failure. */
+static void json_failure(struct json *j, const struct mirror_msg *m)
+{
+	bool failed = msg_has(m, BLKMIRROR_A_FAIL_LEG) &&
+		      m->fail_leg != BLKMIRROR_LEG_NONE;
+
+	json_str(j, "failed_leg", failed ? leg_name(m->fail_leg) : NULL);
+	if (failed) {
+		json_u64(j, "failed_errno", m->fail_errno);
+		json_u64(j, "failed_sector", m->fail_sector);
+	} else {
+		json_null(j, "failed_errno");
+		json_null(j, "failed_sector");
+	}
+}
+
+static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool full)
+{
+	char dev[64];
+
+	json_str(j, "name", m->name);
+	json_str(j, "device", device_path(m, dev, sizeof(dev)));
+	json_str(j, "state", state_name(m->state));
+	json_u64(j, "percent", m->percent);
+	if (!full)
+		return;
+	json_devt(j, "devt", m, BLKMIRROR_A_DEVT, m->devt);
+	json_str(j, "primary", m->primary);
+	json_devt(j, "primary_devt", m, BLKMIRROR_A_PRIMARY_DEVT, m->primary_devt);
+	json_str(j, "secondary", m->secondary);
+	json_devt(j, "secondary_devt", m, BLKMIRROR_A_SECONDARY_DEVT, m->secondary_devt);
+	json_u64(j, "size_bytes", m->size);
+	json_u64(j, "synced_bytes", m->synced_bytes);
+	json_u64(j, "rate_bytes_per_sec", m->rate);
+	json_u64(j, "region_size_bytes", m->region_size);
+	json_u64(j, "max_rate_bytes_per_sec", m->max_rate);
+	json_u64(j, "logical_block_size", m->lbs);
+	json_u64(j, "primary_lbs", m->primary_lbs);
+	json_u64(j, "secondary_lbs", m->secondary_lbs);
+	json_failure(j, m);
+	json_stats(j, "primary_stats", m->stats[0]);
+	json_stats(j, "secondary_stats", m->stats[1]);
+}
+
+/* A mirror object: @full for status/create, otherwise the list fields. */
+void print_mirror_json(const struct mirror_msg *m, bool full)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_mirror_fields(&j, m, full);
+	json_end(&j);
+}
+
+/*---------------------------------------------------------------------------
+ * Events
+ */
+
+static void json_event(const struct mirror_msg *m)
+{
+	char dev[64], b[FMT_LEN];
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_str(&j, "event", event_name(m->cmd));
+	json_str(&j, "name", m->name);
+	switch (m->cmd) {
+	case BLKMIRROR_EVENT_CREATED:
+		json_str(&j, "device", device_path(m, dev, sizeof(dev)));
+		json_str(&j, "devt", fmt_devt(m->devt, b));
+		break;
+	case BLKMIRROR_EVENT_PROGRESS:
+		json_u64(&j, "percent", m->percent);
+		json_u64(&j, "synced_bytes", m->synced_bytes);
+		json_u64(&j, "size_bytes", m->size);
+		json_u64(&j, "rate_bytes_per_sec", m->rate);
+		break;
+	case BLKMIRROR_EVENT_COMPLETE:
+		json_u64(&j, "size_bytes", m->size);
+		break;
+	case BLKMIRROR_EVENT_DEGRADED:
+		json_failure(&j, m);
+		break;
+	}
+	json_end(&j);
+}
+
+static void human_event(const struct mirror_msg *m)
+{
+	char dev[64], b1[FMT_LEN], b2[FMT_LEN], b3[FMT_LEN];
+
+	printf("%-9s %s", event_name(m->cmd), str_or_dash(m->name));
+	switch (m->cmd) {
+	case BLKMIRROR_EVENT_CREATED:
+		printf(" %s (%s)", str_or_dash(device_path(m, dev, sizeof(dev))),
+		       fmt_devt(m->devt, b1));
+		break;
+	case BLKMIRROR_EVENT_PROGRESS:
+		printf(" %u%% (%s of %s) at %s", m->percent, fmt_bytes(m->synced_bytes, b1),
+		       fmt_bytes(m->size, b2), fmt_rate(m->rate, b3));
+		break;
+	case BLKMIRROR_EVENT_COMPLETE:
+		printf(" in sync (%s)", fmt_bytes(m->size, b1));
+		break;
+	case BLKMIRROR_EVENT_DEGRADED:
+		putchar(' ');
+		print_failure(stdout, m);
+		break;
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* One line per event; events of a newer module that we don't know are skipped. */
+void print_event(const struct mirror_msg *m, bool json)
+{
+	if (!event_name(m->cmd))
+		return;
+	if (json)
+		json_event(m);
+	else
+		human_event(m);
+}

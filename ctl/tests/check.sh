@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tests of mirrorctl (make -C ctl check).  Each part prints
+# "ok - ..." / "not ok - ..." lines; this numbers them into one TAP stream,
+# ends with the plan and "N passed, N failed", and fails if anything did.
+
+cd "$(dirname "$0")/.." || exit 1
+
+# A part that dies instead of reporting is a failure too.
+part() {	# DESCRIPTION CMD...
+	_d=$1
+	shift
+	"$@" || echo "not ok - $_d: exited with status $?"
+}
+
+uapi_vs_yaml() {
+	tests/unit uapi > tests/.uapi.txt &&
+		python3 tests/uapi_yaml.py ../uapi/blkmirror.yaml < tests/.uapi.txt
+	_rc=$?
+	rm -f tests/.uapi.txt
+	return $_rc
+}
+
+completion_current() {
+	if ./mirrorctl __bash-completion | cmp -s - mirrorctl.bash-completion; then
+		echo "ok - mirrorctl.bash-completion matches the command table"
+	else
+		echo "not ok - mirrorctl.bash-completion is stale: run make -C ctl completion"
+	fi
+}
+
+# Every command and option in the help (made from the table) is in the man page.
+man_page_complete() {
+	./mirrorctl --help | sed -n 's/^  \([a-z]\)/\1/p' | while read -r cmd rest; do
+		if grep -q "^\\.SS $cmd\\b" mirrorctl.8; then
+			echo "ok - man page documents command $cmd"
+		else
+			echo "not ok - man page documents command $cmd"
+		fi
+		for opt in $(printf '%s\n' "$rest" | grep -o -- '--[a-z-]*'); do
+			if grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" mirrorctl.8; then
+				echo "ok - man page documents $cmd $opt"
+			else
+				echo "not ok - man page documents $cmd $opt"
+			fi
+		done
+	done
+}
+
+{
+	part "unit tests" tests/unit
+	part "uapi yaml check" uapi_vs_yaml
+	completion_current
+	part "completion behaviour" sh tests/completion.sh
+	man_page_complete
+} | awk '
+	/^ok / || /^not ok / {
+		n++
+		if ($1 == "not") { failed++; sub(/^not ok/, "not ok " n) }
+		else sub(/^ok/, "ok " n)
+	}
+	{ print }
+	END {
+		printf "1..%d\n", n
+		printf "%d passed, %d failed\n", n - failed, failed
+		exit failed > 0 || n == 0
+	}'

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `wait`: block until a mirror is in sync.
+ *
+ * The order is what makes it race-free: join the events group first, then
+ * read the state with GET, then follow events.  Whatever happens after the
+ * GET is queued on the event socket.  Events queued before it only repeat
+ * what the GET said; their sequence number is at or below the GET's, and
+ * they are dropped.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mirrorctl.h"
+
+#define BAR_WIDTH	30
+
+struct waiter {
+	struct mctl_ctx *ctx;
+	const char *name;
+	bool quiet;		/* create --json --wait: the exit code says it all */
+	bool tty;		/* draw a bar redrawn with \r, else one line per percent */
+	bool bar_drawn;
+	int last_percent;
+	uint64_t seen_seq;	/* last event sequence number accounted for */
+	int result;		/* MCTL_CONTINUE until the wait is decided */
+};
+
+/*---------------------------------------------------------------------------
+ * Display
+ */
+
+static char *eta(const struct mirror_msg *m, char buf[FMT_LEN])
+{
+	if (!m->rate || m->synced_bytes > m->size)
+		return strcpy(buf, "--:--");
+	return fmt_duration((m->size - m->synced_bytes + m->rate - 1) / m->rate, buf);
+}
+
+/* Fixed-width fields, so that each redraw covers the previous one fully. */
+static void draw_bar(struct waiter *w, const struct mirror_msg *m)
+{
+	char bar[BAR_WIDTH + 1], b1[FMT_LEN], b2[FMT_LEN];
+	unsigned int fill = (m->percent > 100 ? 100 : m->percent) * BAR_WIDTH / 100;
+
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	printf("\r%s [%s] %3u%% %14s ETA %8s", w->name, bar, m->percent,
+	       fmt_rate(m->rate, b1), eta(m, b2));
+	fflush(stdout);
+	w->bar_drawn = true;
+}
+
+static void show_progress(struct waiter *w, const struct mirror_msg *m)
+{
+	char b1[FMT_LEN], b2[FMT_LEN], b3[FMT_LEN], b4[FMT_LEN];
+
+	if (w->quiet || (int)m->percent < w->last_percent)
+		return;
+	if (w->tty) {
+		draw_bar(w, m);
+	} else if ((int)m->percent > w->last_percent) {
+		printf("%s: %u%% (%s of %s) at %s, ETA %s\n", w->name, m->percent,
+		       fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2),
+		       fmt_rate(m->rate, b3), eta(m, b4));
+		fflush(stdout);
+	}
+	w->last_percent = (int)m->percent;
+}
+
+/* Leave the bar's line before anything else is printed. */
+static void end_bar(struct waiter *w)
+{
+	if (w->bar_drawn) {
+		putchar('\n');
+		fflush(stdout);
+		w->bar_drawn = false;
+	}
+}
+
+/*---------------------------------------------------------------------------
+ * Verdicts
+ */
+
+static int synced(struct waiter *w, const struct mirror_msg *m)
+{
+	char b[FMT_LEN];
+
+	if (!w->quiet) {
+		if (w->tty) {
+			struct mirror_msg done = *m;
+
+			done.percent = 100;
+			done.synced_bytes = done.size;
+			done.rate = 0;
+			draw_bar(w, &done);
+			end_bar(w);
+		}
+		printf("%s: 100%% in sync (%s)\n", w->name, fmt_bytes(m->size, b));
+		fflush(stdout);
+	}
+	return MCTL_EXIT_OK;
+}
+
+static int degraded(struct waiter *w, const struct mirror_msg *m)
+{
+	end_bar(w);
+	fprintf(stderr, PROG ": %s %s: mirror degraded: ", w->ctx->nl.what, w->name);
+	print_failure(stderr, m);
+	fputc('\n', stderr);
+	return MCTL_EXIT_DEGRADED;
+}
+
+static int destroyed(struct waiter *w)
+{
+	end_bar(w);
+	errmsg("%s %s: mirror was destroyed", w->ctx->nl.what, w->name);
+	return MCTL_EXIT_DESTROYED;
+}
+
+/* The state a GET (or CREATE) reply reports. */
+static int apply_state(struct waiter *w, const struct mirror_msg *m)
+{
+	switch (m->state) {
+	case BLKMIRROR_STATE_SYNCED:
+		return synced(w, m);
+	case BLKMIRROR_STATE_DEGRADED:
+		return degraded(w, m);
+	default:
+		show_progress(w, m);
+		return MCTL_CONTINUE;
+	}
+}
+
+/* Replies and events both come here; the cmd says which it is. */
+static int wait_on_msg(const struct mirror_msg *m, void *arg)
+{
+	struct waiter *w = arg;
+
+	if (!m->name || strcmp(m->name, w->name))
+		return MCTL_CONTINUE;
+	switch (m->cmd) {
+	case BLKMIRROR_CMD_GET:
+	case BLKMIRROR_CMD_CREATE:
+		w->seen_seq = m->event_seq;
+		w->result = apply_state(w, m);
+		return w->result;
+	}
+	if (!event_is_new(&w->seen_seq, m))
+		return MCTL_CONTINUE;
+	switch (m->cmd) {
+	case BLKMIRROR_EVENT_PROGRESS:
+		show_progress(w, m);
+		break;
+	case BLKMIRROR_EVENT_COMPLETE:
+		w->result = synced(w, m);
+		break;
+	case BLKMIRROR_EVENT_DEGRADED:
+		w->result = degraded(w, m);
+		break;
+	case BLKMIRROR_EVENT_DESTROYED:
+		w->result = destroyed(w);
+		break;
+	}
+	return w->result;
+}
+
+static int read_state(struct waiter *w, bool after_overrun)
+{
+	int err = bm_get_mirror(&w->ctx->nl, w->name, wait_on_msg, w);
+
+	/* Gone while we were not listening: as good as a DESTROYED event. */
+	if (after_overrun && err < 0 && err != -EPERM && err != -EACCES)
+		return destroyed(w);
+	if (err) {
+		end_bar(w);
+		return bm_report(&w->ctx->nl, err);
+	}
+	return w->result;
+}
+
+static int wait_on_overrun(void *arg)
+{
+	return read_state(arg, true);
+}
+
+int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet)
+{
+	struct waiter w = {
+		.ctx = ctx, .name = name, .quiet = quiet,
+		.tty = isatty(STDOUT_FILENO), .last_percent = -1,
+		.result = MCTL_CONTINUE,
+	};
+	struct event_loop loop = {
+		.on_event = wait_on_msg, .on_overrun = wait_on_overrun, .arg = &w,
+		.timeout_ms = -1,
+	};
+	int ret;
+
+	if (opt_given(&ctx->args, OPT_TIMEOUT))
+		loop.timeout_ms = (int)ctx->args.val[OPT_TIMEOUT] * 1000;
+	ret = events_subscribe(ctx, &loop);
+	if (ret)
+		return ret;
+	ret = read_state(&w, false);
+	if (ret == MCTL_CONTINUE)
+		ret = events_run(&loop);
+	events_close(&loop);
+	end_bar(&w);
+	if (ret == MCTL_EXIT_TIMEOUT)
+		errmsg("%s %s: timed out after %llu seconds at %d%%", ctx->nl.what, name,
+		       (unsigned long long)ctx->args.val[OPT_TIMEOUT],
+		       w.last_percent < 0 ? 0 : w.last_percent);
+	return ret;
+}
+
+int cmd_wait(struct mctl_ctx *ctx)
+{
+	return wait_for_sync(ctx, ctx->args.pos[0], false);
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# CHECK: wait exits 7 when the mirror is destroyed under it, and is interrupted by SIGINT with exit 130
+. /tests/lib.sh
+
+load_blkmirror
+make_legs 64
+make_mirror m0 /dev/ram0 /dev/ram1 --max-rate 1M >/dev/null
+
+mirrorctl wait m0 >/tmp/case/out 2>/tmp/case/err &
+pid=$!
+sleep 1
+must mirrorctl destroy m0 --force
+wait $pid
+assert_eq 7 "$?" "wait exit code when destroyed"
+assert_contains "$(cat /tmp/case/err)" "mirrorctl: wait m0: mirror was destroyed" "wait message"
+
+make_mirror m1 /dev/ram0 /dev/ram1 --max-rate 1M >/dev/null
+mirrorctl wait m1 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+assert_eq 130 "$?" "wait exit code on SIGINT"
