@@ -214,16 +214,24 @@ static void bm_test_rate(struct kunit *test)
 
 static void bm_test_throttle(struct kunit *test)
 {
+	/*
+	 * Bytes and rate differ on purpose: x86's mul_u64_u64_div_u64() may
+	 * put two equal compile-time constants in one register and divide
+	 * by the product.  Run-time values never alias like that.
+	 */
 	/* No cap: never wait. */
 	KUNIT_EXPECT_EQ(test, 0ULL, bm_throttle_delay(1ULL << 40, 0, 0));
-	/* 10 MiB at 10 MiB/s is due after 1 s. */
-	KUNIT_EXPECT_EQ(test, (u64)NSEC_PER_SEC,
-			bm_throttle_delay(MIB(10), 0, MIB(10)));
+	/* 20 MiB at 10 MiB/s is due after 2 s. */
+	KUNIT_EXPECT_EQ(test, 2ULL * NSEC_PER_SEC,
+			bm_throttle_delay(MIB(20), 0, MIB(10)));
 	KUNIT_EXPECT_EQ(test, (u64)NSEC_PER_SEC / 4,
-			bm_throttle_delay(MIB(10), 3 * NSEC_PER_SEC / 4, MIB(10)));
+			bm_throttle_delay(MIB(20), 7 * NSEC_PER_SEC / 4, MIB(10)));
 	/* Behind schedule: go at once. */
-	KUNIT_EXPECT_EQ(test, 0ULL, bm_throttle_delay(MIB(10), 2 * NSEC_PER_SEC,
+	KUNIT_EXPECT_EQ(test, 0ULL, bm_throttle_delay(MIB(20), 3 * NSEC_PER_SEC,
 						      MIB(10)));
+	/* The slowest cap and the largest region stay within u64. */
+	KUNIT_EXPECT_EQ(test, (u64)BLKMIRROR_REGION_MAX * NSEC_PER_SEC,
+			bm_throttle_delay(BLKMIRROR_REGION_MAX, 0, 1));
 }
 
 /* ---------------- validation ---------------- */

@@ -4,7 +4,7 @@
 # tests/debug-kernel/build.sh CACHE_DIR
 #
 # Builds the sanitizer kernel from Debian's linux-source-6.1 and prints the
-# path of its tree.  The result is cached under CACHE_DIR, keyed by the
+# path of its tree: bzImage in arch/x86/boot/, modules under modinst/.  The result is cached under CACHE_DIR, keyed by the
 # source package version and this directory's config, so only the first
 # run on a machine pays (about 8 minutes on 2 cores).
 set -eu
@@ -41,5 +41,7 @@ done < "$here/config"
 
 make -s -j"$(nproc)" bzImage modules >build.log 2>&1 ||
 	{ tail -n 30 build.log >&2; exit 1; }
+# The guest's /lib/modules, laid out as for Debian's kernel.
+make -s modules_install INSTALL_MOD_PATH="$tree/modinst" >>build.log 2>&1
 touch "$tree/.blkmirror-built"
 echo "$tree"
