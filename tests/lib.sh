@@ -1,0 +1,285 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest test cases; sourced as ". /tests/lib.sh".
+#
+# A case is tests/cases/<suite>/<NN>-<name>.sh, run by busybox ash with
+# /tmp/case as its working directory.  It starts with
+#   # CHECK: <what it asserts, one line>
+#   # TIMEOUT: <seconds>          (optional, default 120)
+# and exits 0 (pass), 77 (skip) or anything else (fail).  The runner resets
+# the machine between cases, so a case need not clean up after itself.
+
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+# ---------------------------------------------------------------- results
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# Progress notes; they show in the host report when the case fails.
+note() {
+	echo "# $*"
+}
+
+# ---------------------------------------------------------------- asserts
+
+assert_eq() {	# EXPECTED ACTUAL WHAT
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+assert_ne() {	# UNEXPECTED ACTUAL WHAT
+	[ "$1" != "$2" ] || fail "$3: got '$2'"
+}
+
+assert_contains() {	# HAYSTACK NEEDLE WHAT
+	case $1 in
+	*"$2"*) ;;
+	*) fail "$3: '$2' not found in: $1" ;;
+	esac
+}
+
+assert_not_contains() {	# HAYSTACK NEEDLE WHAT
+	case $1 in
+	*"$2"*) fail "$3: '$2' unexpectedly found in: $1" ;;
+	esac
+}
+
+assert_match() {	# STRING ERE WHAT
+	printf '%s\n' "$1" | grep -Eq -- "$2" || fail "$3: '$1' does not match /$2/"
+}
+
+assert_ge() {	# MIN ACTUAL WHAT  (integers)
+	[ "$2" -ge "$1" ] 2>/dev/null || fail "$3: expected >= $1, got '$2'"
+}
+
+assert_le() {	# MAX ACTUAL WHAT  (integers)
+	[ "$2" -le "$1" ] 2>/dev/null || fail "$3: expected <= $1, got '$2'"
+}
+
+# run CMD...: never fails; sets OUT (stdout), ERR (stderr) and RC.
+run() {
+	"$@" >/tmp/.run.out 2>/tmp/.run.err
+	RC=$?
+	OUT=$(cat /tmp/.run.out)
+	ERR=$(cat /tmp/.run.err)
+	return 0
+}
+
+# must CMD...: the command must succeed; sets OUT/ERR/RC like run.
+must() {
+	run "$@"
+	[ "$RC" -eq 0 ] || fail "'$*' exited $RC: $ERR"
+}
+
+# assert_fail CMD...: the command must fail; sets OUT/ERR/RC like run.
+assert_fail() {
+	run "$@"
+	[ "$RC" -ne 0 ] || fail "'$*' succeeded but should have failed (stdout: $OUT)"
+}
+
+# wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+wait_until() {
+	_t=$1
+	shift
+	_n=$((_t * 10))
+	while ! "$@" >/dev/null 2>&1; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+# ---------------------------------------------------------------- tools
+# Busybox ash prefers its own applets to PATH; these names mean the real
+# util-linux tools copied into the guest.
+
+losetup() { /usr/sbin/losetup "$@"; }
+blockdev() { /usr/sbin/blockdev "$@"; }
+script() { /usr/bin/script "$@"; }
+
+# ---------------------------------------------------------------- devices
+
+load_blkmirror() {
+	[ -d /sys/module/blkmirror ] && return 0
+	modprobe blkmirror || fail "modprobe blkmirror failed"
+	[ -d /sys/module/blkmirror ] || fail "blkmirror not in /sys/module after modprobe"
+}
+
+# make_brd COUNT SIZE_MIB: fresh zeroed /dev/ram0 .. /dev/ram<COUNT-1>.
+make_brd() {
+	if [ -d /sys/module/brd ]; then
+		rmmod brd || fail "brd busy; cannot make fresh ramdisks"
+	fi
+	modprobe brd rd_nr="$1" rd_size=$(($2 * 1024)) max_part=0 ||
+		fail "modprobe brd failed"
+	_i=0
+	while [ $_i -lt "$1" ]; do
+		wait_until 5 test -b /dev/ram$_i || fail "/dev/ram$_i did not appear"
+		_i=$((_i + 1))
+	done
+}
+
+# make_null_blk SIZE_GIB BLOCK_SIZE: memory-backed /dev/nullb0.
+make_null_blk() {
+	if [ -d /sys/module/null_blk ]; then
+		rmmod null_blk || fail "null_blk busy"
+	fi
+	modprobe null_blk nr_devices=1 gb="$1" bs="$2" memory_backed=1 \
+		queue_mode=2 irqmode=0 || fail "modprobe null_blk failed"
+	wait_until 5 test -b /dev/nullb0 || fail "/dev/nullb0 did not appear"
+}
+
+# make_loop FILE [SECTOR_SIZE]: attach FILE (util-linux losetup), print the node.
+make_loop() {
+	modprobe loop || fail "modprobe loop failed"
+	wait_until 5 test -c /dev/loop-control || fail "/dev/loop-control missing"
+	losetup --show -f ${2:+-b "$2"} "$1" || fail "losetup $1 failed"
+}
+
+# load_ext4: ext4 and the crc32c it needs for metadata checksums.
+load_ext4() {
+	modprobe crc32c_generic 2>/dev/null
+	modprobe ext4 || fail "modprobe ext4 failed"
+}
+
+load_dm() {
+	modprobe dm_mod || fail "modprobe dm_mod failed"
+	for _m in "$@"; do
+		modprobe "$_m" || fail "modprobe $_m failed"
+	done
+}
+
+# dm_create NAME TABLE: creates /dev/mapper/NAME (no udev in the guest).
+dm_create() {
+	dmsetup create "$1" --table "$2" || fail "dmsetup create $1 failed"
+	dmsetup mknodes "$1"
+	test -b "/dev/mapper/$1" || fail "/dev/mapper/$1 missing"
+}
+
+dev_size() {	# bytes
+	blockdev --getsize64 "$1"
+}
+
+# dev_sum DEV [OFFSET LEN]: content hash (O_DIRECT, no page cache).
+dev_sum() {
+	bmpattern sum "$@" || fail "bmpattern sum $* failed"
+}
+
+# dev_fill DEV SEED [OFFSET LEN] / dev_verify DEV SEED [OFFSET LEN]
+dev_fill() {
+	bmpattern write "$@" || fail "bmpattern write $* failed"
+}
+
+dev_verify() {
+	bmpattern verify "$@" || fail "pattern '$2' mismatch on $1 ${3:+at $3+$4}"
+}
+
+# assert_same_data DEV1 DEV2: byte-identical, else the first difference.
+assert_same_data() {
+	_d=$(bmpattern cmp "$1" "$2") || fail "$1 and $2 differ: $_d"
+}
+
+# assert_exclusive DEV: nothing holds DEV (exclusive open succeeds).
+assert_exclusive() {
+	_d=$(bmpattern excl "$1" 2>&1) || fail "$1 still held: $_d"
+}
+
+# ---------------------------------------------------------------- mirrors
+
+# JSON of mirrorctl: one flat-ish object per line; these read scalars.
+# json_get JSON KEY: value of top-level "KEY" (strings unquoted).
+json_get() {
+	printf '%s\n' "$1" | sed -e 's/"[a-z_]*_stats" *: *{[^}]*}//g' |
+		sed -n 's/.*"'"$2"'" *: *"\{0,1\}\([^",}]*\)"\{0,1\}.*/\1/p' | head -n 1
+}
+
+# json_get_nested JSON OBJ KEY: e.g. json_get_nested "$j" secondary_stats writes
+json_get_nested() {
+	printf '%s\n' "$1" | sed -n 's/.*"'"$2"'" *: *{\([^}]*\)}.*/\1/p' |
+		sed -n 's/.*"'"$3"'" *: *\([^,}]*\).*/\1/p' | head -n 1
+}
+
+# mirror_field NAME KEY: one field of `mirrorctl status NAME --json`.
+mirror_field() {
+	json_get "$(mirrorctl status "$1" --json)" "$2"
+}
+
+# make_mirror NAME PRIMARY SECONDARY [OPTIONS...]: create, check the node,
+# print the device path.
+make_mirror() {
+	_out=$(mirrorctl create "$@") || fail "mirrorctl create $* failed"
+	case $_out in
+	/dev/blkmirror[0-9]*) ;;
+	*) fail "mirrorctl create printed '$_out', not a device path" ;;
+	esac
+	wait_until 5 test -b "$_out" || fail "$_out is not a block device"
+	echo "$_out"
+}
+
+# assert_refused ERRNO_TEXT CMD...: a kernel refusal relayed by mirrorctl:
+# exit 1 and "(<strerror>)" on stderr.  Sets OUT/ERR/RC.
+assert_refused() {
+	_want=$1
+	shift
+	assert_fail "$@"
+	assert_eq 1 "$RC" "exit code of '$*' (stderr: $ERR)"
+	assert_contains "$ERR" "($_want)" "strerror in stderr of '$*'"
+}
+
+# assert_ctl_refuses CMD...: mirrorctl refuses, whether it checked the
+# arguments itself (exit 2) or the kernel said no (exit 1), with a message.
+assert_ctl_refuses() {
+	assert_fail "$@"
+	case $RC in 1|2) ;; *) fail "exit code of '$*': expected 1 or 2, got $RC ($ERR)" ;; esac
+	assert_contains "$ERR" "mirrorctl: " "message of '$*'"
+}
+
+# assert_kernel_refuses ERRNO_TEXT NAME PRIMARY SECONDARY [REGION [RATE]]:
+# the raw CREATE request (bmnl, bypassing mirrorctl's own checks) fails
+# with that errno.  The kernel's message is left in OUT.
+assert_kernel_refuses() {
+	_want=$1
+	set -- name="s:$2" primary="s:$3" secondary="s:$4" \
+		${5:+region_size=u32:$5} ${6:+max_rate=u64:$6}
+	run bmnl create "$@"
+	assert_eq 1 "$RC" "exit code of raw create $* (output: $OUT $ERR)"
+	assert_contains "$OUT" "($_want)" "kernel errno for raw create $*"
+}
+
+# assert_no_mirrors: nothing left behind by a refusal or a destroy.
+assert_no_mirrors() {
+	_l=$(mirrorctl list --json) || fail "mirrorctl list failed"
+	assert_eq "" "$_l" "mirrorctl list --json"
+	for _d in /dev/blkmirror*; do
+		[ -e "$_d" ] && fail "$_d still exists"
+	done
+	return 0
+}
+
+# wait_synced NAME [TIMEOUT_S]: mirrorctl wait must report the mirror in sync.
+wait_synced() {
+	run mirrorctl wait "$1" --timeout "${2:-60}"
+	assert_eq 0 "$RC" "mirrorctl wait $1 exit code (stderr: $ERR)"
+	assert_eq synced "$(mirror_field "$1" state)" "state of $1 after wait"
+}
+
+# assert_legs_equal A B: byte-identical whole devices, by checksum and cmp.
+assert_legs_equal() {
+	assert_same_data "$1" "$2"
+	assert_eq "$(dev_sum "$1")" "$(dev_sum "$2")" "checksums of $1 and $2"
+}
+
+# Two fresh legs of SIZE_MIB (default 64) with different patterns, so a
+# resync has real work to do: /dev/ram0 = "primary", /dev/ram1 = "stale".
+make_legs() {
+	make_brd 2 "${1:-64}"
+	dev_fill /dev/ram0 primary
+	dev_fill /dev/ram1 stale
+}

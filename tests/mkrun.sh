@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkrun.sh OUT KVER MODTREE KO CTL TOOLSDIR PLANDIR
+#
+# Builds the per-run initramfs part, appended after the cached base:
+# /init (the guest runner), /tests (lib.sh, cases, plans), blkmirror.ko in
+# /lib/modules/KVER/extra with the module indexes re-made by depmod (on a
+# copy of the cached MODTREE), mirrorctl with its libraries, and the
+# static helpers from TOOLSDIR.  KO or CTL may be empty to leave them out.
+# BLKMIRROR_EXTRA_ROOT=DIR overlays DIR's contents on the guest root (for
+# debugging tools or harness experiments).
+
+set -eu
+
+OUT=$1 KVER=$2 MODTREE=$3 KO=$4 CTL=$5 TOOLSDIR=$6 PLANDIR=$7
+T=$(cd "$(dirname "$0")" && pwd)
+
+stage=$(mktemp -d "${OUT%/*}/run-stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+R=$stage/root
+mkdir -p "$R/tests" "$R/usr/sbin" "$R/usr/bin" "$R/lib/modules/$KVER"
+
+cp "$T/guest/init" "$R/init"
+chmod 755 "$R/init"
+cp "$T/lib.sh" "$T/guest/demo.sh" "$R/tests/"
+cp -R "$T/cases" "$R/tests/cases"
+cp -R "$PLANDIR" "$R/tests/plan"
+for f in "$TOOLSDIR"/*; do
+	cp "$f" "$R/usr/bin/"
+done
+
+if [ -n "$KO" ]; then
+	# depmod wants the whole tree; give it a copy with extra/ added and
+	# ship only what changed: the module and the indexes.
+	tree=$stage/depmod
+	mkdir -p "$tree/lib/modules"
+	cp -R "$MODTREE" "$tree/lib/modules/$KVER"
+	mkdir -p "$tree/lib/modules/$KVER/extra"
+	cp "$KO" "$tree/lib/modules/$KVER/extra/blkmirror.ko"
+	depmod -b "$tree" "$KVER"
+	mkdir -p "$R/lib/modules/$KVER/extra"
+	cp "$KO" "$R/lib/modules/$KVER/extra/blkmirror.ko"
+	cp "$tree/lib/modules/$KVER"/modules.* "$R/lib/modules/$KVER/"
+fi
+
+if [ -n "$CTL" ]; then
+	cp "$CTL" "$R/usr/sbin/mirrorctl"
+	ldd "$CTL" 2>/dev/null | awk '/=> \//{print $3}' | while read -r l; do
+		mkdir -p "$R$(dirname "$l")"
+		cp -L "$l" "$R$l"
+	done
+fi
+
+if [ -n "${BLKMIRROR_EXTRA_ROOT:-}" ]; then
+	cp -R "$BLKMIRROR_EXTRA_ROOT"/. "$R"/
+fi
+
+(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$OUT"

@@ -1,0 +1,317 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/run.sh [--filter PATTERN]      (make check [T=PATTERN])
+#
+# Installs missing packages, builds blkmirror.ko against the Debian kernel
+# the guests boot, builds mirrorctl, runs its host unit tests, builds the
+# guest initramfs and boots one QEMU guest per suite.  Results come out as
+# KTAP; the last line is "N passed, N failed, N skipped"; the exit status
+# is non-zero when anything failed.
+#
+# PATTERN selects cases whose "suite/name" matches *PATTERN* (a glob);
+# host unit tests run when there is no pattern or it matches "host/ctl-unit".
+#
+# Crashes: a guest that panics, powers off early or stops making progress
+# (the case's timeout plus a margin) is killed, the case in flight is
+# reported "not ok ... # panic|hang|guest died", and a new guest resumes at
+# the next case.  Console logs, one per boot: tests/out/<run>/logs/.
+
+set -u
+
+. "$(dirname "$0")/host.sh"
+
+BOOT_TIMEOUT=${BLKMIRROR_BOOT_TIMEOUT:-180}	# boot to the first case
+MARGIN=${BLKMIRROR_MARGIN:-60}			# past a case's own timeout
+DEFAULT_TIMEOUT=120
+
+FILTER=
+usage() {
+	echo "usage: $0 [--filter PATTERN]" >&2
+	exit 2
+}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--filter) [ $# -ge 2 ] || usage; FILTER=$2; shift 2 ;;
+	--filter=*) FILTER=${1#--filter=}; shift ;;
+	-h|--help) usage ;;
+	*) usage ;;
+	esac
+done
+
+PASS=0 FAIL=0 SKIP=0
+FAILED_LOGS=
+T_START=$(date +%s)
+
+RUNID=$(date +%Y%m%d-%H%M%S)-$$
+OUTROOT=$BM_TESTS/out
+OUT=$OUTROOT/$RUNID
+mkdir -p "$OUT/logs" "$OUT/plan" || bm_die "cannot create $OUT"
+ln -sfn "$RUNID" "$OUTROOT/last" 2>/dev/null
+# Keep the ten newest runs.
+ls -1d "$OUTROOT"/20*-*/ 2>/dev/null | sort -r | tail -n +11 |
+	while read -r d; do rm -rf "$d"; done
+
+finish() {
+	rm -f "$OUT/initrd"
+	for l in $FAILED_LOGS; do
+		echo "# log: ${l#"$BM_TOP"/}"
+	done
+	echo "# total time $(( $(date +%s) - T_START )) s; output in ${OUT#"$BM_TOP"/}"
+	if [ "$SKIP" -gt 0 ]; then
+		echo "$PASS passed, $FAIL failed, $SKIP skipped"
+	else
+		echo "$PASS passed, $FAIL failed"
+	fi
+	[ "$FAIL" -eq 0 ]
+	exit $?
+}
+
+# A failure before any case could run: report it as one failed test.
+fatal() {
+	echo "not ok - $*"
+	FAIL=$((FAIL + 1))
+	finish
+}
+
+matches() {	# ID
+	[ -z "$FILTER" ] && return 0
+	# shellcheck disable=SC2254
+	case $1 in *$FILTER*) return 0 ;; esac
+	return 1
+}
+
+now() { date +%s; }
+
+case_timeout() {	# ID
+	t=$(sed -n 's/^# TIMEOUT: *\([0-9][0-9]*\).*/\1/p' \
+		"$BM_TESTS/cases/$1.sh" | head -n 1)
+	echo "${t:-$DEFAULT_TIMEOUT}"
+}
+
+# ------------------------------------------------------------ preparation
+
+echo "# blkmirror tests, run $RUNID${FILTER:+, filter '$FILTER'}"
+sh "$BM_TESTS/deps.sh" || fatal "tests/deps.sh failed"
+
+KVER=$(bm_pick_kver)
+[ -n "$KVER" ] || fatal "no Debian kernel with both /boot/vmlinuz-V and linux-headers-V"
+echo "# guest kernel $KVER"
+
+bm_build "$OUT" "$KVER" || fatal "build"
+
+# Suites: skeleton first, then the others in name order.
+SUITES=
+for d in "$BM_TESTS"/cases/skeleton "$BM_TESTS"/cases/*; do
+	[ -d "$d" ] || continue
+	s=${d##*/}
+	case " $SUITES " in *" $s "*) continue ;; esac
+	: >"$OUT/plan/$s"
+	for f in "$d"/*.sh; do
+		[ -e "$f" ] || continue
+		id=$s/$(basename "$f" .sh)
+		matches "$id" && echo "$id" >>"$OUT/plan/$s"
+	done
+	if [ -s "$OUT/plan/$s" ]; then
+		SUITES="$SUITES $s"
+	else
+		rm -f "$OUT/plan/$s"
+	fi
+done
+
+UNIT=0
+if grep -q '^check:' "$BM_TOP/ctl/Makefile" 2>/dev/null && matches host/ctl-unit; then
+	UNIT=1
+fi
+
+nsuites=$(echo $SUITES | wc -w)
+[ $((nsuites + UNIT)) -gt 0 ] || fatal "no test matches '$FILTER'"
+
+echo "KTAP version 1"
+echo "1..$((nsuites + UNIT))"
+TOPN=0
+
+# ------------------------------------------------------------ host unit tests
+
+if [ $UNIT -eq 1 ]; then
+	TOPN=$((TOPN + 1))
+	make -s -C "$BM_TOP/ctl" check >"$OUT/ctl-unit.log" 2>&1
+	urc=$?
+	up=$(grep -c '^ok ' "$OUT/ctl-unit.log")
+	us=$(grep -c '^ok .*# *SKIP' "$OUT/ctl-unit.log")
+	uf=$(grep -c '^not ok ' "$OUT/ctl-unit.log")
+	if [ $urc -ne 0 ] && [ "$uf" -eq 0 ]; then
+		echo "not ok - make -C ctl check exited $urc" >>"$OUT/ctl-unit.log"
+		uf=1
+	fi
+	echo "    KTAP version 1"
+	echo "    # Subtest: host/ctl-unit"
+	sed 's/^/    /' "$OUT/ctl-unit.log"
+	PASS=$((PASS + up - us)) SKIP=$((SKIP + us)) FAIL=$((FAIL + uf))
+	if [ "$uf" -eq 0 ]; then
+		echo "ok $TOPN host/ctl-unit"
+	else
+		echo "not ok $TOPN host/ctl-unit"
+		FAILED_LOGS="$FAILED_LOGS $OUT/ctl-unit.log"
+	fi
+fi
+
+[ -n "$SUITES" ] || finish
+
+bm_initrd "$OUT/initrd" "$KVER" "$OUT/plan" || fatal "initramfs build"
+
+# ------------------------------------------------------------ guest suites
+
+# Console log lines, \r stripped, markers only.
+markers() {	# LOG
+	tr -d '\r' <"$1" | grep -a -o -E \
+		'# BLKMIRROR-(CASE-START [^ ]+|CASE-END [^ ]+ rc=[0-9]+|REBOOT|SUITE-END [^ ]+)'
+}
+
+# Output of one case: the lines between its markers, for failure reports.
+case_output() {	# LOG ID
+	tr -d '\r' <"$1" | awk -v id="$2" '
+		$0 ~ "# BLKMIRROR-CASE-START " id "$" { on = 1; next }
+		$0 ~ "# BLKMIRROR-CASE-END " id " " { on = 0 }
+		on { print }' | tail -n 120
+}
+
+# result INDEX STATUS RC ID LOG [REASON]: prints one KTAP line (+ diagnostics).
+result() {
+	r_n=$(($1 + 1)) r_st=$2 r_rc=$3 r_id=$4 r_log=$5 r_why=${6:-}
+	r_name=${r_id#*/}
+	case $r_st in
+	pass)
+		echo "    ok $r_n $r_name"
+		PASS=$((PASS + 1))
+		;;
+	skip)
+		r_r=$(case_output "$r_log" "$r_id" | sed -n 's/^SKIP: //p' | tail -n 1)
+		echo "    ok $r_n $r_name # SKIP ${r_r:-skipped}"
+		SKIP=$((SKIP + 1))
+		;;
+	*)
+		echo "    not ok $r_n $r_name${r_why:+ # $r_why}"
+		r_chk=$(sed -n 's/^# CHECK: *//p' "$BM_TESTS/cases/$r_id.sh" | head -n 1)
+		[ -n "$r_chk" ] && echo "    # CHECK: $r_chk"
+		[ "$r_rc" != - ] && echo "    # exit status $r_rc"
+		case_output "$r_log" "$r_id" | sed -e 's/^# //' -e 's/^/    # | /'
+		echo "    # console log: ${r_log#"$BM_TOP"/}"
+		FAIL=$((FAIL + 1)) S_FAIL=$((S_FAIL + 1))
+		case " $FAILED_LOGS " in *" $r_log "*) ;; *) FAILED_LOGS="$FAILED_LOGS $r_log" ;; esac
+		;;
+	esac
+}
+
+# Print results of the cases this boot finished that are not printed yet.
+report_ends() {	# LOG START
+	markers "$1" | sed -n 's/^# BLKMIRROR-CASE-END \([^ ]*\) rc=\([0-9]*\)$/\1 \2/p' \
+		>"$OUT/ends"
+	e_k=$2
+	while read -r e_id e_rc; do
+		if [ $e_k -ge $PRINTED ]; then
+			case $e_rc in
+			0) result $e_k pass 0 "$e_id" "$1" ;;
+			77) result $e_k skip 77 "$e_id" "$1" ;;
+			124) result $e_k fail 124 "$e_id" "$1" "timeout" ;;
+			*) result $e_k fail "$e_rc" "$e_id" "$1" ;;
+			esac
+			PRINTED=$((e_k + 1))
+		fi
+		e_k=$((e_k + 1))
+	done <"$OUT/ends"
+}
+
+# Watch one boot until the guest exits or stops making progress.
+watch_guest() {	# QPID LOG START
+	w_deadline=$(( $(now) + BOOT_TIMEOUT )) w_prev= KILLED=
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 0.5
+		report_ends "$2" "$3"
+		w_m=$(markers "$2" | tail -n 1)
+		if [ "$w_m" != "$w_prev" ]; then
+			w_prev=$w_m
+			case $w_m in
+			*CASE-START*) w_deadline=$(( $(now) + $(case_timeout "${w_m##* }") + MARGIN )) ;;
+			*CASE-END*) w_deadline=$(( $(now) + MARGIN )) ;;
+			*) w_deadline=$(( $(now) + 30 )) ;;
+			esac
+		fi
+		if [ "$(now)" -gt "$w_deadline" ]; then
+			KILLED=hang
+			kill "$1" 2>/dev/null
+			sleep 2
+			kill -KILL "$1" 2>/dev/null
+			break
+		fi
+	done
+	wait "$1" 2>/dev/null
+}
+
+run_suite() {	# SUITE
+	s_s=$1 s_plan=$OUT/plan/$1
+	s_n=$(wc -l <"$s_plan")
+	s_t0=$(now)
+	TOPN=$((TOPN + 1))
+	echo "    KTAP version 1"
+	echo "    # Subtest: $s_s"
+	echo "    1..$s_n"
+	PRINTED=0 S_FAIL=0 s_boot=0
+	while [ $PRINTED -lt "$s_n" ]; do
+		s_boot=$((s_boot + 1))
+		s_start=$PRINTED
+		s_log=$OUT/logs/$s_s-boot$s_boot.log
+		: >"$s_log"
+		bm_qemu "$KVER" "$OUT/initrd" "bm_suite=$s_s bm_start=$s_start" \
+			-display none -monitor none -serial "file:$s_log" \
+			</dev/null >"$s_log.qemu" 2>&1 &
+		watch_guest $! "$s_log" "$s_start"
+		report_ends "$s_log" "$s_start"
+		[ $PRINTED -lt "$s_n" ] || break
+		s_last=$(markers "$s_log" | tail -n 1)
+		case $s_last in
+		*CASE-START*)
+			s_id=${s_last##* }
+			if tr -d '\r' <"$s_log" | awk -v id="$s_id" '
+				$0 ~ "CASE-START " id "$" { on = 1 }
+				on && /Kernel panic - not syncing/ { f = 1 }
+				END { exit !f }'; then
+				s_why=panic
+			elif [ -n "$KILLED" ]; then
+				s_why=hang
+			else
+				s_why="guest died"
+			fi
+			result $PRINTED fail - "$s_id" "$s_log" "$s_why"
+			PRINTED=$((PRINTED + 1))
+			;;
+		"")
+			s_id=$(sed -n "$((PRINTED + 1))p" "$s_plan")
+			echo "    # guest did not start case $s_id; qemu said:"
+			sed 's/^/    #   /' "$s_log.qemu" | tail -n 5
+			result $PRINTED fail - "$s_id" "$s_log" "boot failed${KILLED:+ ($KILLED)}"
+			PRINTED=$((PRINTED + 1))
+			;;
+		*SUITE-END*)
+			while [ $PRINTED -lt "$s_n" ]; do
+				s_id=$(sed -n "$((PRINTED + 1))p" "$s_plan")
+				result $PRINTED fail - "$s_id" "$s_log" "not run"
+				PRINTED=$((PRINTED + 1))
+			done
+			;;
+		esac
+		# CASE-END or REBOOT: boot again and resume at the next case.
+	done
+	echo "    # $s_s: $s_n cases, $s_boot boot(s), $(( $(now) - s_t0 )) s"
+	if [ $S_FAIL -eq 0 ]; then
+		echo "ok $TOPN $s_s"
+	else
+		echo "not ok $TOPN $s_s"
+	fi
+}
+
+for s in $SUITES; do
+	run_suite "$s"
+done
+
+finish
