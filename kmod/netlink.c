@@ -191,17 +191,17 @@ int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
 	return 0;
 }
 
-/* Reply to @info with the state of @m; bm_ctl_mutex held. */
-static int bm_reply_mirror(struct genl_info *info, struct blkmirror *m,
-			   u8 cmd)
+/*
+ * Reply to @info with the state of @m in @msg, which is consumed.  The
+ * caller allocates @msg first where failing afterwards would be a lie:
+ * a created mirror must not be reported as a failed create.
+ */
+static int bm_send_mirror(struct sk_buff *msg, struct genl_info *info,
+			  struct blkmirror *m, u8 cmd)
 {
-	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &bm_genl_family, 0, cmd);
 	if (!hdr) {
 		nlmsg_free(msg);
@@ -214,6 +214,11 @@ static int bm_reply_mirror(struct genl_info *info, struct blkmirror *m,
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+static struct sk_buff *bm_new_reply(void)
+{
+	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 }
 
 /* ---------------- Commands ---------------- */
@@ -243,6 +248,7 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 	};
 	struct nlattr **a = info->attrs;
 	struct blkmirror *m;
+	struct sk_buff *msg;
 	int ret;
 
 	ret = bm_require_admin(skb, info) ?:
@@ -259,12 +265,17 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 	if (a[BLKMIRROR_A_MAX_RATE])
 		args.max_rate = nla_get_u64(a[BLKMIRROR_A_MAX_RATE]);
 
+	msg = bm_new_reply();
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&bm_ctl_mutex);
 	m = bm_create(&args, info->extack);
-	if (IS_ERR(m))
+	if (IS_ERR(m)) {
+		nlmsg_free(msg);
 		ret = PTR_ERR(m);
-	else
-		ret = bm_reply_mirror(info, m, BLKMIRROR_CMD_CREATE);
+	} else {
+		ret = bm_send_mirror(msg, info, m, BLKMIRROR_CMD_CREATE);
+	}
 	mutex_unlock(&bm_ctl_mutex);
 	return ret;
 }
@@ -309,13 +320,20 @@ static int bm_nl_set(struct sk_buff *skb, struct genl_info *info)
 
 static int bm_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sk_buff *msg = bm_new_reply();
 	struct blkmirror *m;
 	int ret;
 
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&bm_ctl_mutex);
 	m = bm_lookup(info);
-	ret = IS_ERR(m) ? PTR_ERR(m) :
-	      bm_reply_mirror(info, m, BLKMIRROR_CMD_GET);
+	if (IS_ERR(m)) {
+		nlmsg_free(msg);
+		ret = PTR_ERR(m);
+	} else {
+		ret = bm_send_mirror(msg, info, m, BLKMIRROR_CMD_GET);
+	}
 	mutex_unlock(&bm_ctl_mutex);
 	return ret;
 }
