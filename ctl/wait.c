@@ -134,6 +134,8 @@ static int apply_state(struct waiter *w, const struct mirror_msg *m)
 	}
 }
 
+static int read_state(struct waiter *w, bool after_overrun);
+
 /* Replies and events both come here; the cmd says which it is. */
 static int wait_on_msg(const struct mirror_msg *m, void *arg)
 {
@@ -148,6 +150,12 @@ static int wait_on_msg(const struct mirror_msg *m, void *arg)
 		w->result = apply_state(w, m);
 		return w->result;
 	}
+	/*
+	 * A gap in the numbers is an event the kernel could not send (it
+	 * allocates them): the state it carried may matter, so ask for it.
+	 */
+	if (msg_has(m, BLKMIRROR_A_EVENT_SEQ) && m->event_seq > w->seen_seq + 1)
+		return read_state(w, true);
 	if (!event_is_new(&w->seen_seq, m))
 		return MCTL_CONTINUE;
 	switch (m->cmd) {
