@@ -85,12 +85,13 @@ bm_initrd() {
 	cat "$_base" "$1.run" >"$1" && rm -f "$1.run"
 }
 
-# bm_qemu KVER INITRD APPEND [QEMU-ARGS...]: runs the guest in the foreground.
+# bm_qemu KVER INITRD APPEND [QEMU-ARGS...]: becomes the guest's QEMU (exec),
+# so call it in a subshell or as "bm_qemu ... &", whose $! is then QEMU.
 bm_qemu() {
 	_k=$1 _i=$2 _a=$3
 	shift 3
 	# shellcheck disable=SC2086
-	qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nodefaults -no-reboot \
+	exec qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nodefaults -no-reboot \
 		-kernel "/boot/vmlinuz-$_k" -initrd "$_i" \
 		-append "console=ttyS0 panic=-1 quiet $_a" "$@" ${BLKMIRROR_QEMU:-}
 }

@@ -16,7 +16,7 @@ fail() {
 }
 
 step() {
-	printf '\n\033[1;36m==> %s\033[0m\n' "$*"
+	printf '\n\033[1;36m==> %s\033[0m  (t=%ss)\n' "$*" "$(cut -d' ' -f1 /proc/uptime)"
 }
 
 show() {	# CMD...: print the command, then run it
@@ -24,11 +24,11 @@ show() {	# CMD...: print the command, then run it
 	"$@"
 }
 
-writer() {	# background workload: a new 1 MiB file every few ms
+writer() {	# background workload: one 256 KiB file after another
 	i=0
 	while [ ! -e /tmp/stop ]; do
 		f=/mnt/demo/data/file$i
-		truncate -s 1M "$f" && bmpattern write "$f" "demo$i" || break
+		truncate -s 256K "$f" && bmpattern write "$f" "demo$i" || break
 		i=$((i + 1))
 	done
 	echo $i >/tmp/written
@@ -40,7 +40,7 @@ cat <<'EOF'
   blkmirror demo
   --------------
   A 256 MiB primary is mirrored onto a stale secondary.  While the
-  background copy runs (limited to 64 MiB/s), ext4 is created and mounted
+  background copy runs (rate-limited), ext4 is created and mounted
   on the mirror device and a writer keeps adding files.  At the end both
   legs must be byte-identical and the secondary a clean filesystem.
 EOF
@@ -55,19 +55,21 @@ make_brd 2 256
 show bmpattern write /dev/ram0 old-primary-data || fail "filling /dev/ram0"
 show bmpattern write /dev/ram1 stale-secondary || fail "filling /dev/ram1"
 
-step "Creating the mirror (resync limited to 64 MiB/s)"
-show mirrorctl create demo /dev/ram0 /dev/ram1 --max-rate 64M || fail "create"
+rate=${bm_rate:-64M}
+step "Creating the mirror (resync limited to $rate/s)"
+show mirrorctl create demo /dev/ram0 /dev/ram1 --max-rate "$rate" || fail "create"
 show mirrorctl status demo
 
 step "Making and mounting ext4 on /dev/blkmirror0 while it resyncs"
 load_ext4
-show mkfs.ext4 -q -F -E nodiscard /dev/blkmirror0 || fail "mkfs.ext4"
+show mkfs.ext4 -q -F -E nodiscard,lazy_itable_init=1,lazy_journal_init=1 /dev/blkmirror0 || fail "mkfs.ext4"
 mkdir -p /mnt/demo
 show mount -t ext4 /dev/blkmirror0 /mnt/demo || fail "mount"
 mkdir -p /mnt/demo/data
 writer &
 wpid=$!
-echo "   writer started: a new 1 MiB patterned file after another in /mnt/demo/data"
+echo "   writer started: one 256 KiB patterned file after another in /mnt/demo/data"
+echo "   resync at $(mirror_field demo percent)% (t=$(cut -d' ' -f1 /proc/uptime)s)"
 
 step "Waiting for the resync"
 show mirrorctl wait demo --timeout 300
