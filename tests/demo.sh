@@ -29,13 +29,13 @@ echo "blkmirror demo: booting Debian $KVER under QEMU (TCG)..."
 
 # The guest powers off at the end; unattended runs get a timeout.
 if [ -t 0 ] && [ -t 1 ]; then
-	(bm_qemu "$KVER" "$OUT/initrd" "bm_mode=demo bm_rate=${BLKMIRROR_DEMO_RATE:-64M}" -display none \
+	(bm_qemu "/boot/vmlinuz-$KVER" "$OUT/initrd" "bm_mode=demo bm_rate=${BLKMIRROR_DEMO_RATE:-64M}" -display none \
 		-chardev "stdio,id=con,mux=on,signal=off,logfile=$OUT/logs/demo.log" \
 		-serial chardev:con -mon chardev=con)
 	rc=$?
 	stty sane 2>/dev/null
 else
-	(bm_qemu "$KVER" "$OUT/initrd" "bm_mode=demo bm_rate=${BLKMIRROR_DEMO_RATE:-64M}" -display none -monitor none \
+	(bm_qemu "/boot/vmlinuz-$KVER" "$OUT/initrd" "bm_mode=demo bm_rate=${BLKMIRROR_DEMO_RATE:-64M}" -display none -monitor none \
 		-chardev "stdio,id=con,logfile=$OUT/logs/demo.log" \
 		-serial chardev:con </dev/null) &
 	qpid=$!

@@ -74,24 +74,51 @@ bm_build() {
 		return 1
 }
 
-# bm_initrd OUT KVER PLANDIR: base (cached) + per-run archive, concatenated.
+# bm_debug_kernel OUTDIR: builds (or finds cached) the sanitizer kernel and
+# builds our modules against it in a copy of the sources, so the stock
+# build in kmod/ stays untouched.  Sets BM_DBG_TREE, BM_DBG_KVER, BM_DBG_KO.
+bm_debug_kernel() {
+	_o=$1
+	_cache=$(bm_cache_dir) || return 1
+	echo "# debug kernel: building or reusing the cached one (first build ~10 min)"
+	BM_DBG_TREE=$(sh "$BM_TESTS/debug-kernel/build.sh" "$_cache" 2>"$_o/debug-kernel.log") || {
+		echo "# debug kernel build failed:"
+		tail -n 30 "$_o/debug-kernel.log" | sed 's/^/#   /'
+		return 1
+	}
+	BM_DBG_KVER=$(ls "$BM_DBG_TREE/modinst/lib/modules")
+	_src=$_o/debug-src
+	rm -rf "$_src"
+	mkdir -p "$_src"
+	(cd "$BM_TOP" && tar cf - --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' --exclude=generated Makefile Kbuild kmod uapi) |
+		(cd "$_src" && tar xf -)
+	bm_run_logged "$_o/build-debug-module.log" \
+		make -C "$_src" module KDIR="$BM_DBG_TREE" || return 1
+	BM_DBG_KO=$_src/kmod/blkmirror.ko
+	[ -e "$_src/kmod/blkmirror_kunit.ko" ] ||
+		{ echo "# no blkmirror_kunit.ko for the debug kernel"; return 1; }
+}
+
+# bm_initrd OUT KVER PLANDIR [MODROOT KO]: base (cached) + per-run archive,
+# concatenated.  MODROOT and KO default to the stock kernel's and BM_KO.
 bm_initrd() {
 	_cache=$(bm_cache_dir) || return 1
-	_base=$(sh "$BM_TESTS/mkbase.sh" "$2" "$_cache") || return 1
+	_base=$(sh "$BM_TESTS/mkbase.sh" "$2" "$_cache" "${4:-}") || return 1
 	_mods=$_cache/modules-${_base#"$_cache"/base-}
 	_mods=${_mods%.cpio}
-	sh "$BM_TESTS/mkrun.sh" "$1.run" "$2" "$_mods" "$BM_KO" "$BM_CTL" \
+	sh "$BM_TESTS/mkrun.sh" "$1.run" "$2" "$_mods" "${5:-$BM_KO}" "$BM_CTL" \
 		"$BM_TOOLS" "$3" || return 1
 	cat "$_base" "$1.run" >"$1" && rm -f "$1.run"
 }
 
-# bm_qemu KVER INITRD APPEND [QEMU-ARGS...]: becomes the guest's QEMU (exec),
-# so call it in a subshell or as "bm_qemu ... &", whose $! is then QEMU.
+# bm_qemu KERNEL-IMAGE INITRD APPEND [QEMU-ARGS...]: becomes the guest's QEMU
+# (exec), so call it in a subshell or as "bm_qemu ... &", whose $! is QEMU.
 bm_qemu() {
 	_k=$1 _i=$2 _a=$3
 	shift 3
 	# shellcheck disable=SC2086
 	exec qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nodefaults -no-reboot \
-		-kernel "/boot/vmlinuz-$_k" -initrd "$_i" \
+		-kernel "$_k" -initrd "$_i" \
 		-append "console=ttyS0 panic=-1 quiet $_a" "$@" ${BLKMIRROR_QEMU:-}
 }

@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkbase.sh KVER CACHEDIR -> prints the path of the base initramfs.
+# mkbase.sh KVER CACHEDIR [MODROOT] -> prints the path of the base initramfs.
+#
+# MODROOT is where the kernel's lib/modules/KVER lives (default /); the
+# debug kernel keeps its modules in its own build tree.
 #
 # The base is the expensive, rarely changing part of the guest: static
 # busybox with its applet links, the host tools the cases use with the
@@ -16,7 +19,8 @@ set -eu
 
 KVER=$1
 CACHE=$2
-MODDIR=/lib/modules/$KVER
+MODROOT=${3:-}
+MODDIR=$MODROOT/lib/modules/$KVER
 
 # Kernel modules the cases load; dependencies are added by modinfo.
 MODULES="brd null_blk loop dm-mod dm-flakey dm-delay dm-log dm-region-hash
@@ -47,16 +51,16 @@ die() { echo "mkbase: $*" >&2; exit 1; }
 mods=
 add_mod() {
 	case " $mods " in *" $1 "*) return ;; esac
-	f=$(modinfo -k "$KVER" -F filename "$1" 2>/dev/null) ||
+	f=$(modinfo -b "${MODROOT:-/}" -k "$KVER" -F filename "$1" 2>/dev/null) ||
 		die "module $1 not found for $KVER"
-	case $f in (builtin*|"") return ;; esac
+	case $f in (builtin*|"(builtin)"|"") return ;; esac
 	mods="$mods $1"
-	for d in $(modinfo -k "$KVER" -F depends "$1" | tr ',' ' '); do
+	for d in $(modinfo -b "${MODROOT:-/}" -k "$KVER" -F depends "$1" | tr ',' ' '); do
 		add_mod "$d"
 	done
 }
 for m in $MODULES; do add_mod "$m"; done
-modfiles=$(for m in $mods; do modinfo -k "$KVER" -F filename "$m"; done | sort -u)
+modfiles=$(for m in $mods; do modinfo -b "${MODROOT:-/}" -k "$KVER" -F filename "$m"; done | sort -u)
 
 # Shared libraries of all dynamic tools, plus the loader.
 libs_of() {
@@ -80,7 +84,7 @@ inputs=$( {
 	echo /etc/mke2fs.conf
 } | grep . )
 key=$( {
-	echo "$KVER"; cat "$0"
+	echo "$KVER $MODROOT"; cat "$0"
 	for f in $inputs; do stat -L -c '%n %s %Y' "$f"; done
 	for l in $libs; do readlink -f "$l"; done
 } | sha256sum | cut -c1-16)

@@ -36,11 +36,14 @@ if [ -n "$KO" ]; then
 	tree=$stage/depmod
 	mkdir -p "$tree/lib/modules"
 	cp -R "$MODTREE" "$tree/lib/modules/$KVER"
-	mkdir -p "$tree/lib/modules/$KVER/extra"
-	cp "$KO" "$tree/lib/modules/$KVER/extra/blkmirror.ko"
+	mkdir -p "$tree/lib/modules/$KVER/extra" "$R/lib/modules/$KVER/extra"
+	# The KUnit module is built beside ours where the kernel has KUnit.
+	for ko in "$KO" "$(dirname "$KO")/blkmirror_kunit.ko"; do
+		[ -e "$ko" ] || continue
+		cp "$ko" "$tree/lib/modules/$KVER/extra/"
+		cp "$ko" "$R/lib/modules/$KVER/extra/"
+	done
 	depmod -b "$tree" "$KVER"
-	mkdir -p "$R/lib/modules/$KVER/extra"
-	cp "$KO" "$R/lib/modules/$KVER/extra/blkmirror.ko"
 	cp "$tree/lib/modules/$KVER"/modules.* "$R/lib/modules/$KVER/"
 fi
 

@@ -53,7 +53,7 @@ ls -1d "$OUTROOT"/20*-*/ 2>/dev/null | sort -r | tail -n +11 |
 	while read -r d; do rm -rf "$d"; done
 
 finish() {
-	rm -f "$OUT/initrd"
+	rm -f "$OUT"/*/initrd
 	for l in $FAILED_LOGS; do
 		echo "# log: ${l#"$BM_TOP"/}"
 	done
@@ -86,7 +86,7 @@ now() { date +%s; }
 case_timeout() {	# ID
 	t=$(sed -n 's/^# TIMEOUT: *\([0-9][0-9]*\).*/\1/p' \
 		"$BM_TESTS/cases/$1.sh" | head -n 1)
-	echo "${t:-$DEFAULT_TIMEOUT}"
+	echo $(( ${t:-$DEFAULT_TIMEOUT} * RUN_TSCALE ))
 }
 
 # ------------------------------------------------------------ preparation
@@ -100,24 +100,49 @@ echo "# guest kernel $KVER"
 
 bm_build "$OUT" "$KVER" || fatal "build"
 
-# Suites: skeleton first, then the others in name order.
-SUITES=
-for d in "$BM_TESTS"/cases/skeleton "$BM_TESTS"/cases/*; do
-	[ -d "$d" ] || continue
-	s=${d##*/}
-	case " $SUITES " in *" $s "*) continue ;; esac
-	: >"$OUT/plan/$s"
-	for f in "$d"/*.sh; do
-		[ -e "$f" ] || continue
-		id=$s/$(basename "$f" .sh)
-		matches "$id" && echo "$id" >>"$OUT/plan/$s"
+# Kernels: Debian's own (stock) and the sanitizer build (debug), which
+# also runs the KUnit suite and a kmemleak scan after every suite.
+# BLKMIRROR_KERNELS="stock" skips the debug kernel.  On the debug kernel a
+# case's id is prefixed "debug/", so T=debug/ selects only those.
+KERNELS=${BLKMIRROR_KERNELS:-stock debug}
+
+# plan_suites FLAVOUR PREFIX: writes $OUT/FLAVOUR/plan/SUITE files and sets
+# SUITES; skeleton first, then the others in name order.
+plan_suites() {
+	p_dir=$OUT/$1/plan
+	mkdir -p "$p_dir"
+	SUITES=
+	for d in "$BM_TESTS"/cases/skeleton "$BM_TESTS"/cases/*; do
+		[ -d "$d" ] || continue
+		s=${d##*/}
+		case " $SUITES " in *" $s "*) continue ;; esac
+		case $1/$s in
+		*/kmemleak|stock/kunit) continue ;;
+		esac
+		: >"$p_dir/$s"
+		for f in "$d"/*.sh; do
+			[ -e "$f" ] || continue
+			id=$s/$(basename "$f" .sh)
+			matches "$2$id" && echo "$id" >>"$p_dir/$s"
+		done
+		if [ -s "$p_dir/$s" ]; then
+			[ "$1" = debug ] && echo kmemleak/kmemleak-scan >>"$p_dir/$s"
+			SUITES="$SUITES $s"
+		else
+			rm -f "$p_dir/$s"
+		fi
 	done
-	if [ -s "$OUT/plan/$s" ]; then
-		SUITES="$SUITES $s"
-	else
-		rm -f "$OUT/plan/$s"
-	fi
+}
+
+STOCK_SUITES= DEBUG_SUITES=
+for k in $KERNELS; do
+	case $k in
+	stock) plan_suites stock ""; STOCK_SUITES=$SUITES ;;
+	debug) plan_suites debug debug/; DEBUG_SUITES=$SUITES ;;
+	*) fatal "BLKMIRROR_KERNELS: unknown kernel '$k' (stock, debug)" ;;
+	esac
 done
+SUITES="$STOCK_SUITES $DEBUG_SUITES"
 
 UNIT=0
 if grep -q '^check:' "$BM_TOP/ctl/Makefile" 2>/dev/null && matches host/ctl-unit; then
@@ -156,9 +181,7 @@ if [ $UNIT -eq 1 ]; then
 	fi
 fi
 
-[ -n "$SUITES" ] || finish
-
-bm_initrd "$OUT/initrd" "$KVER" "$OUT/plan" || fatal "initramfs build"
+[ -n "$(echo $SUITES)" ] || finish
 
 # ------------------------------------------------------------ guest suites
 
@@ -248,21 +271,24 @@ watch_guest() {	# QPID LOG START
 	wait "$1" 2>/dev/null
 }
 
+# run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX and
+# RUN_TSCALE describing the kernel it runs on.
 run_suite() {	# SUITE
-	s_s=$1 s_plan=$OUT/plan/$1
+	s_s=$1 s_plan=$RUN_PLAN/$1
 	s_n=$(wc -l <"$s_plan")
 	s_t0=$(now)
 	TOPN=$((TOPN + 1))
 	echo "    KTAP version 1"
-	echo "    # Subtest: $s_s"
+	echo "    # Subtest: $RUN_PREFIX$s_s"
 	echo "    1..$s_n"
 	PRINTED=0 S_FAIL=0 s_boot=0
 	while [ $PRINTED -lt "$s_n" ]; do
 		s_boot=$((s_boot + 1))
 		s_start=$PRINTED
-		s_log=$OUT/logs/$s_s-boot$s_boot.log
+		s_log=$OUT/logs/${RUN_PREFIX%/}${RUN_PREFIX:+-}$s_s-boot$s_boot.log
 		: >"$s_log"
-		bm_qemu "$KVER" "$OUT/initrd" "bm_suite=$s_s bm_start=$s_start" \
+		bm_qemu "$RUN_KIMG" "$RUN_INITRD" \
+			"bm_suite=$s_s bm_start=$s_start bm_tscale=$RUN_TSCALE" \
 			-display none -monitor none -serial "file:$s_log" \
 			</dev/null >"$s_log.qemu" 2>&1 &
 		watch_guest $! "$s_log" "$s_start"
@@ -302,16 +328,59 @@ run_suite() {	# SUITE
 		esac
 		# CASE-END or REBOOT: boot again and resume at the next case.
 	done
-	echo "    # $s_s: $s_n cases, $s_boot boot(s), $(( $(now) - s_t0 )) s"
+	count_kunit "$s_s" "$s_boot"
+	echo "    # $RUN_PREFIX$s_s: $s_n cases, $s_boot boot(s), $(( $(now) - s_t0 )) s"
 	if [ $S_FAIL -eq 0 ]; then
-		echo "ok $TOPN $s_s"
+		echo "ok $TOPN $RUN_PREFIX$s_s"
 	else
-		echo "not ok $TOPN $s_s"
+		echo "not ok $TOPN $RUN_PREFIX$s_s"
 	fi
 }
 
-for s in $SUITES; do
-	run_suite "$s"
-done
+# The KUnit case echoes each KUnit result as "KUNIT ok|not ok N name";
+# every one of them counts in the totals, beside the case itself.
+count_kunit() {	# SUITE BOOTS
+	k_b=1
+	while [ $k_b -le "$2" ]; do
+		tr -d '\r' <"$OUT/logs/${RUN_PREFIX%/}${RUN_PREFIX:+-}$1-boot$k_b.log" |
+			grep -a -E '^KUNIT (not )?ok ' || true
+		k_b=$((k_b + 1))
+	done >"$OUT/kunit-$1"
+	[ -s "$OUT/kunit-$1" ] || return 0
+	k_p=$(grep -c '^KUNIT ok ' "$OUT/kunit-$1")
+	k_f=$(grep -c '^KUNIT not ok ' "$OUT/kunit-$1")
+	sed 's/^KUNIT /    # kunit: /' "$OUT/kunit-$1"
+	PASS=$((PASS + k_p)) FAIL=$((FAIL + k_f))
+	[ "$k_f" -eq 0 ] || S_FAIL=$((S_FAIL + k_f))
+}
+
+if [ -n "$STOCK_SUITES" ]; then
+	RUN_KIMG=/boot/vmlinuz-$KVER RUN_INITRD=$OUT/stock/initrd
+	RUN_PLAN=$OUT/stock/plan RUN_PREFIX= RUN_TSCALE=1
+	bm_initrd "$RUN_INITRD" "$KVER" "$RUN_PLAN" || fatal "initramfs build"
+	for s in $STOCK_SUITES; do
+		run_suite "$s"
+	done
+	rm -f "$RUN_INITRD"
+fi
+
+if [ -n "$DEBUG_SUITES" ]; then
+	RUN_PLAN=$OUT/debug/plan RUN_PREFIX=debug/ RUN_TSCALE=4
+	RUN_INITRD=$OUT/debug/initrd
+	if bm_debug_kernel "$OUT" &&
+	   bm_initrd "$RUN_INITRD" "$BM_DBG_KVER" "$RUN_PLAN" \
+		"$BM_DBG_TREE/modinst" "$BM_DBG_KO"; then
+		RUN_KIMG=$BM_DBG_TREE/arch/x86/boot/bzImage
+		echo "# debug kernel $BM_DBG_KVER: $BM_DBG_TREE"
+		for s in $DEBUG_SUITES; do
+			run_suite "$s"
+		done
+		rm -f "$RUN_INITRD"
+	else
+		TOPN=$((TOPN + 1))
+		echo "not ok $TOPN debug # the debug kernel or its initramfs could not be built"
+		FAIL=$((FAIL + 1))
+	fi
+fi
 
 finish
