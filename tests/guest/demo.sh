@@ -101,3 +101,5 @@ echo "   $(wc -l </tmp/sums) files verified on the secondary"
 umount /mnt/sec
 
 printf '\n\033[1;32mDemo complete: the mirror was built under load and both legs match.\033[0m\n\n'
+# Let the console drain before the runner powers the guest off.
+sleep 1
