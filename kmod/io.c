@@ -114,12 +114,27 @@ static void bm_io_put(struct bm_io *io)
 	bm_inflight_put(m);
 }
 
+/*
+ * A leg that turns down a discard or write-zeroes has not failed: it just
+ * lacks the operation.  The caller hears "not supported" and falls back
+ * (blkdev_issue_zeroout() then writes zero pages through us, to both
+ * legs); the mirror stays healthy.
+ */
+static bool bm_unsupported(struct bio *clone)
+{
+	return clone->bi_status == BLK_STS_NOTSUPP &&
+	       (bio_op(clone) == REQ_OP_WRITE_ZEROES ||
+		bio_op(clone) == REQ_OP_DISCARD);
+}
+
 static void bm_primary_endio(struct bio *clone)
 {
 	struct bm_io *io = container_of(clone, struct bm_io, clone);
 	struct blkmirror *m = io->m;
 
-	if (clone->bi_status) {
+	if (bm_unsupported(clone)) {
+		io->status = clone->bi_status;
+	} else if (clone->bi_status) {
 		io->status = clone->bi_status;
 		bm_count_error(&m->legs[BM_PRIMARY], clone);
 		/*
@@ -140,7 +155,11 @@ static void bm_secondary_endio(struct bio *clone)
 	struct bm_io *io = clone->bi_private;
 	struct blkmirror *m = io->m;
 
-	if (clone->bi_status) {
+	if (bm_unsupported(clone)) {
+		/* A discard is only a hint; unzeroed blocks would be a lie. */
+		if (bio_op(clone) == REQ_OP_WRITE_ZEROES)
+			io->status = clone->bi_status;
+	} else if (clone->bi_status) {
 		bm_count_error(&m->legs[BM_SECONDARY], clone);
 		bm_fail_leg(m, BM_SECONDARY,
 			    blk_status_to_errno(clone->bi_status),

@@ -5,19 +5,21 @@
  *   bmblk discard   DEV OFFSET LEN      BLKDISCARD
  *   bmblk zeroout   DEV OFFSET LEN      BLKZEROOUT (write-zeroes if the
  *                                       device has it, else zero pages)
+ *   bmblk punch     DEV OFFSET LEN      fallocate(PUNCH_HOLE): write-zeroes
+ *                                       that may unmap, no fallback
  *   bmblk zerocheck DEV OFFSET LEN      exit 1 unless the range reads zero
  *   bmblk flush     DEV                 fsync(): an empty flush, no data
- *   bmblk ackwrite  DEV LOG SEED LEN [PACE_US [STOPFILE]]
+ *   bmblk ackwrite  DEV LOG SEED LEN [PACE_US [STOPFILE [SIZE]]]
  *   bmblk ackcheck  DEV LOG SEED
  *
- * ackwrite cuts DEV into slots of LEN bytes and writes every slot once,
+ * ackwrite cuts DEV (or its first SIZE bytes) into slots of LEN bytes and writes every slot once,
  * with one O_DIRECT pwrite of bmpattern's pattern SEED (so `bmpattern
  * verify DEV SEED OFF LEN` checks a slot too).  The order sweeps the
  * device: slot i goes to (i % 32) * (nslots / 32) + i / 32, so each
  * sweep touches regions behind, under and ahead of a resync.  After each
  * write it appends "OFFSET LEN ok" or "OFFSET LEN fail ERRNO" to LOG
  * (flushed line by line), then sleeps PACE_US.  It stops early, before
- * the next write, once STOPFILE exists.
+ * the next write, once STOPFILE exists ("-": none).
  *
  * ackcheck reads LOG back: every "ok" slot must hold the pattern on DEV
  * (an acknowledged write was not lost), and no "fail" slot may hold all
@@ -176,6 +178,20 @@ static int cmd_range_ioctl(const char *path, unsigned long req,
 	return 0;
 }
 
+static int cmd_punch(const char *path, uint64_t off, uint64_t len)
+{
+	int fd = open_dev(path, O_WRONLY);
+
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)off, (off_t)len)) {
+		printf("fallocate(PUNCH_HOLE) %s %" PRIu64 "+%" PRIu64
+		       ": %s (errno %d)\n", path, off, len, strerror(errno),
+		       errno);
+		return 3;
+	}
+	return 0;
+}
+
 static int cmd_zerocheck(const char *path, uint64_t off, uint64_t len)
 {
 	int fd = open_dev(path, O_RDONLY | O_DIRECT);
@@ -219,10 +235,13 @@ static int cmd_flush(const char *path)
 
 static int cmd_ackwrite(const char *path, const char *logpath,
 			const char *seedstr, uint64_t len, unsigned long pace,
-			const char *stopfile)
+			const char *stopfile, uint64_t limit)
 {
 	int fd = open_dev(path, O_RDWR | O_DIRECT);
 	uint64_t size = dev_size(fd, path), seed = seed_of(seedstr);
+
+	if (limit && limit < size)
+		size = limit;
 	uint64_t nslots = size / len, per, i;
 	unsigned char *buf = abuf(len);
 	FILE *log = fopen(logpath, "w");
@@ -241,7 +260,8 @@ static int cmd_ackwrite(const char *path, const char *logpath,
 		uint64_t off = ((i % SWEEP) * per + i / SWEEP) * len;
 		ssize_t r;
 
-		if (stopfile && !access(stopfile, F_OK))
+		if (stopfile && strcmp(stopfile, "-") &&
+		    !access(stopfile, F_OK))
 			break;
 		pattern_fill(buf, seed, off, len);
 		r = pwrite(fd, buf, len, (off_t)off);
@@ -325,9 +345,9 @@ static int cmd_ackcheck(const char *path, const char *logpath,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: bmblk discard|zeroout|zerocheck DEV OFFSET LEN\n"
+		"usage: bmblk discard|zeroout|punch|zerocheck DEV OFFSET LEN\n"
 		"       bmblk flush DEV\n"
-		"       bmblk ackwrite DEV LOG SEED LEN [PACE_US [STOPFILE]]\n"
+		"       bmblk ackwrite DEV LOG SEED LEN [PACE_US [STOPFILE [SIZE]]]\n"
 		"       bmblk ackcheck DEV LOG SEED\n");
 	exit(2);
 }
@@ -345,16 +365,19 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "zeroout") && argc == 5)
 		return cmd_range_ioctl(argv[2], BLKZEROOUT, "BLKZEROOUT",
 				       size_arg(argv[3]), size_arg(argv[4]));
+	if (!strcmp(cmd, "punch") && argc == 5)
+		return cmd_punch(argv[2], size_arg(argv[3]), size_arg(argv[4]));
 	if (!strcmp(cmd, "zerocheck") && argc == 5)
 		return cmd_zerocheck(argv[2], size_arg(argv[3]),
 				     size_arg(argv[4]));
 	if (!strcmp(cmd, "flush") && argc == 3)
 		return cmd_flush(argv[2]);
-	if (!strcmp(cmd, "ackwrite") && argc >= 6 && argc <= 8)
+	if (!strcmp(cmd, "ackwrite") && argc >= 6 && argc <= 9)
 		return cmd_ackwrite(argv[2], argv[3], argv[4],
 				    size_arg(argv[5]),
 				    argc > 6 ? strtoul(argv[6], NULL, 10) : 0,
-				    argc > 7 ? argv[7] : NULL);
+				    argc > 7 ? argv[7] : NULL,
+				    argc > 8 ? size_arg(argv[8]) : 0);
 	if (!strcmp(cmd, "ackcheck") && argc == 5)
 		return cmd_ackcheck(argv[2], argv[3], argv[4]);
 	usage();

@@ -3,6 +3,9 @@
 # TIMEOUT: 240
 . /tests/lib.sh
 
+# fio keeps its job state in System V shared memory.
+[ -d /proc/sysvipc ] || skip "kernel without System V IPC: fio cannot run"
+
 make_legs 256
 load_blkmirror
 dev=$(make_mirror busy /dev/ram0 /dev/ram1 --max-rate 32M)

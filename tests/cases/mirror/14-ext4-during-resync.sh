@@ -6,7 +6,7 @@
 make_legs 256
 load_ext4
 load_blkmirror
-dev=$(make_mirror fs /dev/ram0 /dev/ram1 --max-rate 32M)
+dev=$(make_mirror fs /dev/ram0 /dev/ram1 --max-rate $((32 / ${bm_tscale:-1}))M)  # slower kernels, slower copy
 mkfs.ext4 -q -F "$dev" || fail "mkfs.ext4 on $dev failed"
 mkdir -p /mnt/fs
 mount -t ext4 "$dev" /mnt/fs || fail "mount $dev failed"

@@ -1,0 +1,58 @@
+#!/bin/sh
+# CHECK: destroy --force mid-resync while fio and a logged writer use the open device, monitor and wait listen and status/list dumps loop: destroy succeeds, monitor prints destroyed, wait exits 7, I/O ends, every acknowledged write is on the primary, rmmod works
+# TIMEOUT: 150
+. /tests/lib.sh
+. /tests/cases/faults/faults.inc
+need_fio
+
+make_legs 32
+load_blkmirror
+for round in 1 2; do
+	rm -f /tmp/case/stop
+	dev=$(make_mirror m /dev/ram0 /dev/ram1 --max-rate 4M)
+	mirrorctl monitor m --json >/tmp/case/mon 2>/tmp/case/mon.err &
+	mpid=$!
+	mirrorctl wait m --timeout 60 >/dev/null 2>/tmp/case/wait.err &
+	wtpid=$!
+	( while [ ! -e /tmp/case/stop ]; do
+		mirrorctl status --json >/dev/null 2>&1
+		mirrorctl list >/dev/null 2>&1
+		bmnl --dump get >/dev/null 2>&1
+	done ) &
+	dpid=$!
+	fio --thread --name=race --filename="$dev" --rw=randrw --bs=4k --direct=1 \
+		--ioengine=libaio --iodepth=16 --numjobs=2 --offset=16M --size=16M \
+		--time_based --runtime=60 \
+		--output=/tmp/case/fio.out >/dev/null 2>&1 &
+	fpid=$!
+	# The logged writer owns the first 16 MiB, fio the rest.
+	bmblk ackwrite "$dev" /tmp/case/acks w$round 32K 8000 - 16M &
+	apid=$!
+	sleep $round
+	assert_eq resyncing "$(mirror_field m state)" "round $round: state before destroy"
+	must mirrorctl destroy m --force
+	wait_until 10 grep -q '"event":"destroyed"' /tmp/case/mon ||
+		fail "round $round: monitor printed no destroyed event: $(cat /tmp/case/mon)"
+	wait $wtpid
+	assert_eq 7 "$?" "round $round: mirrorctl wait exit code ($(cat /tmp/case/wait.err))"
+	# I/O on the dead device must end, not hang.
+	wait_until 30 sh -c "! kill -0 $fpid 2>/dev/null" || fail "round $round: fio still running 30 s after destroy"
+	wait $fpid
+	note "round $round: fio exit $? after destroy"
+	grep -q 'issued rwts: total=[1-9]' /tmp/case/fio.out ||
+		fail "round $round: fio did no I/O: $(cat /tmp/case/fio.out)"
+	wait $apid || fail "round $round: ackwrite exited $?"
+	touch /tmp/case/stop
+	wait $dpid
+	kill -INT $mpid
+	wait $mpid
+	assert_eq 0 "$?" "round $round: monitor exit code on SIGINT"
+	ack_check /dev/ram0 /tmp/case/acks w$round
+	assert_ge 1 "$ACKED" "round $round: writes acknowledged before destroy"
+	assert_ge 1 "$FAILED" "round $round: writes failed after destroy"
+	assert_no_mirrors
+	assert_exclusive /dev/ram0
+	assert_exclusive /dev/ram1
+	dev_fill /dev/ram1 stale
+done
+rmmod blkmirror 2>/tmp/.rmmod.err || fail "rmmod blkmirror: $(cat /tmp/.rmmod.err)"
