@@ -4,7 +4,8 @@
 # tests/debug-kernel/build.sh CACHE_DIR
 #
 # Builds the sanitizer kernel from Debian's linux-source-6.1 and prints the
-# path of its tree: bzImage in arch/x86/boot/, modules under modinst/.  The result is cached under CACHE_DIR, keyed by the
+# path of its tree: bzImage in arch/x86/boot/, modules under modinst/.
+# The result is cached under CACHE_DIR, keyed by the
 # source package version and this directory's config, so only the first
 # run on a machine pays (about 8 minutes on 2 cores).
 set -eu
@@ -21,6 +22,21 @@ if [ -f "$tree/.blkmirror-built" ]; then
 	echo "$tree"
 	exit 0
 fi
+
+# One build at a time per cache: a second run waits for the first, then
+# finds the tree built.
+exec 9>"$cache/debug-kernel.lock"
+flock 9
+if [ -f "$tree/.blkmirror-built" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+# A tree whose key is not ours is from another source version or config:
+# nothing will boot it again, and each is 2 GB.
+for old in "$cache"/debug-kernel-*; do
+	[ -d "$old" ] && [ "$old" != "$tree" ] && rm -rf "$old"
+done
 
 # Built in place: out-of-tree module builds need the tree where it was made.
 rm -rf "$tree"
