@@ -78,6 +78,15 @@ static int show_event(const struct mirror_msg *m, void *arg)
 	if (!wanted(mon, m))
 		return MCTL_CONTINUE;
 	seq = seen_seq(mon, m->name);
+	/*
+	 * A gap in the numbers is an event the kernel could not allocate: show
+	 * the mirror's state in its place.  That GET also accounts for this
+	 * event when the state already covers it.
+	 */
+	if (seq && *seq && msg_has(m, BLKMIRROR_A_EVENT_SEQ) &&
+	    m->event_seq > *seq + 1 &&
+	    bm_get_mirror(&mon->ctx->nl, m->name, show_state, mon) == 0)
+		seq = seen_seq(mon, m->name);
 	if (seq && !event_is_new(seq, m))
 		return MCTL_CONTINUE;
 	/* A mirror created again under this name numbers its events from 1. */

@@ -271,7 +271,15 @@ watch_guest() {	# QPID LOG START
 	wait "$1" 2>/dev/null
 }
 
-# run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX and
+# A suite's guest memory in MiB: "memory_mib_stock=N" or "memory_mib_debug=N"
+# in cases/SUITE/suite.conf, else empty (bm_qemu's default).
+suite_memory() {	# SUITE
+	[ -f "$BM_TESTS/cases/$1/suite.conf" ] || return 0
+	sed -n "s/^memory_mib_${RUN_FLAVOUR}=\([0-9][0-9]*\)\$/\1/p" \
+		"$BM_TESTS/cases/$1/suite.conf" | head -n 1
+}
+
+# run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX, RUN_FLAVOUR and
 # RUN_TSCALE describing the kernel it runs on.
 run_suite() {	# SUITE
 	s_s=$1 s_plan=$RUN_PLAN/$1
@@ -287,6 +295,7 @@ run_suite() {	# SUITE
 		s_start=$PRINTED
 		s_log=$OUT/logs/${RUN_PREFIX%/}${RUN_PREFIX:+-}$s_s-boot$s_boot.log
 		: >"$s_log"
+		BM_GUEST_MIB=$(suite_memory "$s_s")
 		bm_qemu "$RUN_KIMG" "$RUN_INITRD" \
 			"bm_suite=$s_s bm_start=$s_start bm_tscale=$RUN_TSCALE" \
 			-display none -monitor none -serial "file:$s_log" \
@@ -356,7 +365,7 @@ count_kunit() {	# SUITE BOOTS
 
 if [ -n "$STOCK_SUITES" ]; then
 	RUN_KIMG=/boot/vmlinuz-$KVER RUN_INITRD=$OUT/stock/initrd
-	RUN_PLAN=$OUT/stock/plan RUN_PREFIX= RUN_TSCALE=1
+	RUN_PLAN=$OUT/stock/plan RUN_PREFIX= RUN_TSCALE=1 RUN_FLAVOUR=stock
 	bm_initrd "$RUN_INITRD" "$KVER" "$RUN_PLAN" || fatal "initramfs build"
 	for s in $STOCK_SUITES; do
 		run_suite "$s"
@@ -365,7 +374,7 @@ if [ -n "$STOCK_SUITES" ]; then
 fi
 
 if [ -n "$DEBUG_SUITES" ]; then
-	RUN_PLAN=$OUT/debug/plan RUN_PREFIX=debug/ RUN_TSCALE=4
+	RUN_PLAN=$OUT/debug/plan RUN_PREFIX=debug/ RUN_TSCALE=4 RUN_FLAVOUR=debug
 	RUN_INITRD=$OUT/debug/initrd
 	if bm_debug_kernel "$OUT" &&
 	   bm_initrd "$RUN_INITRD" "$BM_DBG_KVER" "$RUN_PLAN" \
