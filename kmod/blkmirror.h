@@ -66,6 +66,8 @@ struct bm_io {
 	atomic_t remaining;		/* legs still in flight */
 	blk_status_t status;		/* the primary's verdict is the caller's */
 	int ahead_gen;			/* counted in m->ahead[], or -1 */
+	bool acct;			/* in the disk's I/O statistics */
+	unsigned long start_time;	/* for them, from bio_start_io_acct() */
 	struct bio clone;		/* must be last */
 };
 

@@ -93,6 +93,24 @@ static inline void bm_disk_set_cache(struct gendisk *disk, bool wc, bool fua)
 }
 
 /*
+ * Account our I/O in /proc/diskstats and the disk's stat file, as md and
+ * dm do; bio-based queues do not by default.
+ */
+static inline void bm_limits_set_io_stat(struct queue_limits *lim)
+{
+#if defined(HAVE_BLK_FEAT_IO_STAT)
+	lim->features |= BLK_FEAT_IO_STAT;
+#endif
+}
+
+static inline void bm_disk_set_io_stat(struct gendisk *disk)
+{
+#if !defined(HAVE_BLK_FEAT_IO_STAT)
+	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, disk->queue);
+#endif
+}
+
+/*
  * ->open/->release of our own disk.  The signatures changed in 6.5; the
  * bodies live in device.c as bm_open_disk()/bm_release_disk().
  */

@@ -257,6 +257,7 @@ static void bm_build_limits(struct blkmirror *m, struct queue_limits *lim)
 		lim->discard_granularity = lim->logical_block_size;
 	bm_limits_set_cache(lim, bdev_write_cache(p) || bdev_write_cache(s),
 			    bdev_fua(p) || bdev_fua(s));
+	bm_limits_set_io_stat(lim);
 }
 
 static int bm_alloc_gendisk(struct blkmirror *m)
@@ -282,6 +283,7 @@ static int bm_alloc_gendisk(struct blkmirror *m)
 	set_disk_ro(disk, m->legs[BM_PRIMARY].read_only);
 	bm_disk_set_cache(disk, bdev_write_cache(p) || bdev_write_cache(s),
 			  bdev_fua(p) || bdev_fua(s));
+	bm_disk_set_io_stat(disk);
 	m->disk = disk;
 	return 0;
 }

@@ -102,6 +102,8 @@ static void bm_io_put(struct bm_io *io)
 	struct blkmirror *m = io->m;
 	struct bio *orig = io->orig;
 	int gen = io->ahead_gen;
+	bool acct = io->acct;
+	unsigned long start_time = io->start_time;
 
 	if (!atomic_dec_and_test(&io->remaining))
 		return;
@@ -110,6 +112,8 @@ static void bm_io_put(struct bm_io *io)
 	bio_put(&io->clone);		/* frees @io */
 	if (gen >= 0 && atomic_dec_and_test(&m->ahead[gen]))
 		wake_up(&m->ahead_wq);
+	if (acct)
+		bio_end_io_acct(orig, start_time);
 	bio_endio(orig);
 	bm_inflight_put(m);
 }
@@ -203,6 +207,14 @@ static void bm_issue(struct blkmirror *m, struct bio *bio, unsigned int to,
 	io->orig = bio;
 	io->status = BLK_STS_OK;
 	io->ahead_gen = ahead_gen;
+	/*
+	 * A write parked behind a region copy is counted from when it is let
+	 * go: the stats' times leave that wait out.  Empty flushes carry no
+	 * data to count.
+	 */
+	io->acct = bio_sectors(bio) && blk_queue_io_stat(m->disk->queue);
+	if (io->acct)
+		io->start_time = bio_start_io_acct(bio);
 	atomic_set(&io->remaining, 1);
 	pclone->bi_end_io = bm_primary_endio;
 

@@ -1,0 +1,61 @@
+#!/bin/sh
+# CHECK: when the kernel cannot allocate some progress events (failslab on the copy thread), monitor shows the mirror's state in their place and wait still ends in sync; progress never goes back
+. /tests/lib.sh
+
+F=/sys/kernel/debug/failslab
+[ -d $F ] || skip "no $F (needs CONFIG_FAILSLAB; only the debug kernel has it)"
+failslab_off() {
+	echo 0 >$F/probability
+}
+trap failslab_off EXIT
+echo Y >$F/task-filter
+echo N >$F/ignore-gfp-wait
+echo 0 >$F/verbose
+echo 1 >$F/interval
+echo -1 >$F/times
+echo 0 >$F/probability
+
+load_blkmirror
+make_legs 64
+
+mirrorctl monitor m0 >/tmp/case/mon 2>/tmp/case/mon.err &
+mpid=$!
+sleep 0.5
+dev=$(make_mirror m0 /dev/ram0 /dev/ram1 --max-rate 16M)
+mirrorctl wait m0 --timeout 120 >/tmp/case/wait 2>/tmp/case/wait.err &
+wpid=$!
+thread=blkmirror/${dev#/dev/blkmirror}
+tpid=
+for p in /proc/[0-9]*; do
+	[ "$(cat $p/comm 2>/dev/null)" = "$thread" ] && tpid=${p#/proc/}
+done
+[ -n "$tpid" ] || fail "no $thread thread"
+sleep 0.5
+before=$(mirror_field m0 percent)
+echo 1 >/proc/$tpid/make-it-fail
+echo 100 >$F/probability
+advanced() {
+	[ "$(mirror_field m0 percent)" -ge $((before + 5)) ]
+}
+wait_until 30 advanced ||
+	fail "the copy stalled with its events failing: $(mirror_field m0 percent)%"
+echo 0 >$F/probability
+note "events failed from $before% to $(mirror_field m0 percent)%"
+
+wait $wpid
+assert_eq 0 "$?" "wait exit code (stderr: $(cat /tmp/case/wait.err))"
+assert_contains "$(cat /tmp/case/wait)" "in sync" "wait output"
+wait_until 30 grep -q '^complete' /tmp/case/mon ||
+	fail "monitor saw no complete: $(cat /tmp/case/mon /tmp/case/mon.err)"
+kill -INT $mpid
+wait $mpid
+assert_eq 0 "$?" "monitor exit code (stderr: $(cat /tmp/case/mon.err))"
+note "monitor: $(tr '\n' '|' </tmp/case/mon)"
+assert_match "$(grep -c '^state ' /tmp/case/mon)" '^[1-9]' "state lines in place of lost events"
+assert_match "$(tail -n 1 /tmp/case/mon)" '^complete +m0 in sync' "last line"
+sed -n 's/^progress *m0 \([0-9]*\)%.*/\1/p' /tmp/case/mon >/tmp/case/p
+assert_eq "$(sort -n /tmp/case/p)" "$(cat /tmp/case/p)" "progress never goes back"
+# Each percent from the first event to 99 is either an event or covered
+# by a state line: here, fewer than 99 progress lines.
+assert_le 98 "$(wc -l </tmp/case/p)" "progress lines (some were lost)"
+must mirrorctl destroy m0
