@@ -59,15 +59,20 @@ failing bmblk ackwrite "$dev" /tmp/case/acks lm 64K 20000 - 16M &
 dpid=$!
 # Buffered (page cache, then writeback under pressure) over the second
 # half: its two 8 MiB slices twice over, each pass made durable by fsync.
+# Every pass writes the same data, so a slice with one good pass must
+# hold it, whatever a failed pass left.
 (
 	i=0
 	while [ $i -lt 4 ]; do
-		failing dd if=/tmp/case/buf of="$dev" bs=64K seek=$((256 + i % 2 * 128)) \
-			conv=fsync,notrunc 2>/tmp/case/dd.err ||
-			{ echo "dd $i: $(cat /tmp/case/dd.err)"; exit 1; }
+		if failing dd if=/tmp/case/buf of="$dev" bs=64K \
+			seek=$((256 + i % 2 * 128)) conv=fsync,notrunc 2>/tmp/case/dd.err; then
+			echo "$((i % 2)) ok"
+		else
+			echo "$((i % 2)) fail $(tail -n 1 /tmp/case/dd.err)"
+		fi
 		i=$((i + 1))
 	done
-) >/tmp/case/buffered.out 2>&1 &
+) >/tmp/case/buffered &
 bpid=$!
 sleep 0.5
 [ -d $F ] && echo 5 >$F/probability
@@ -75,16 +80,16 @@ state_during=$(mirror_field lm state)
 wait $dpid
 drc=$?
 wait $bpid
-brc=$?
 [ -d $F ] && echo 0 >$F/probability
 note "MemAvailable $(mem_avail_mib) MiB after the writes; mirror $(mirror_field lm state) at $(mirror_field lm percent)%"
 assert_eq resyncing "$state_during" "state while the writers ran"
 [ $drc -eq 0 ] || fail "ackwrite exited $drc"
-# dd may lose its allocations to failslab; it must not lose a write.
-if [ $brc -ne 0 ]; then
-	note "buffered writer: $(cat /tmp/case/buffered.out)"
+note "buffered passes (slice result): $(tr '\n' ';' </tmp/case/buffered)"
+# dd may lose its own allocations to failslab, never a write to the mirror.
+if grep -q fail /tmp/case/buffered; then
 	[ -d $F ] || fail "buffered writes failed without fault injection"
-	assert_contains "$(cat /tmp/case/buffered.out)" "Cannot allocate memory" "buffered write failure"
+	assert_eq "" "$(grep fail /tmp/case/buffered | grep -v -e 'Cannot allocate memory' -e 'Out of memory')" \
+		"buffered passes failing other than with ENOMEM"
 fi
 errs=$(awk '$3 == "fail" { print $4 }' /tmp/case/acks | sort | uniq -c | tr -s ' \n' ' ')
 note "O_DIRECT writes: $(grep -c ' ok$' /tmp/case/acks) acknowledged; errnos of failed ones (count errno): ${errs:-none}"
@@ -98,17 +103,15 @@ assert_eq 0 "$(json_get_nested "$j" secondary_stats write_errors)" "secondary wr
 for d in "$dev" /dev/ram1; do
 	out=$(bmblk ackcheck "$d" /tmp/case/acks lm) || fail "$d: $out"
 done
-if [ $brc -eq 0 ]; then
-	i=0
-	while [ $i -lt 2 ]; do
-		for d in "$dev" /dev/ram1; do
-			got=$(dd if=$d bs=64K skip=$((256 + i * 128)) count=128 iflag=direct 2>/dev/null |
-				sha256sum | cut -d' ' -f1)
-			assert_eq "$want" "$got" "buffered slice $i on $d"
-		done
-		i=$((i + 1))
+for i in 0 1; do
+	grep -q "^$i ok" /tmp/case/buffered || continue
+	for d in "$dev" /dev/ram1; do
+		got=$(dd if=$d bs=64K skip=$((256 + i * 128)) count=128 iflag=direct 2>/dev/null |
+			sha256sum | cut -d' ' -f1)
+		assert_eq "$want" "$got" "buffered slice $i on $d"
 	done
-fi
+done
+assert_ge 1 "$(grep -c ok /tmp/case/buffered)" "buffered passes that got through"
 assert_legs_equal /dev/ram0 /dev/ram1
 must mirrorctl destroy lm
 squeeze_off
