@@ -117,10 +117,14 @@ static int resolve_device(struct mctl_ctx *ctx, const char *path, char real[PATH
 	return 0;
 }
 
+/* Set once the new mirror is shown. */
+static bool created_shown;
+
 static int print_created(const struct mirror_msg *m, void *arg)
 {
 	struct mctl_ctx *ctx = arg;
 
+	created_shown = true;
 	if (ctx->json)
 		print_mirror_json(m, true);
 	else
@@ -152,6 +156,10 @@ int cmd_create(struct mctl_ctx *ctx)
 		return MCTL_EXIT_FAIL;
 	}
 	ret = send_request(ctx, msg, print_created);
+	/* Created, but the kernel had no room to say so: ask. */
+	if (!ret && !created_shown)
+		ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0],
+							print_created, ctx));
 	if (ret || !opt_given(&ctx->args, OPT_WAIT))
 		return ret;
 	/* JSON readers get the object above; progress lines would corrupt it. */

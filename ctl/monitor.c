@@ -14,6 +14,7 @@
 struct seen {
 	char name[BLKMIRROR_NAME_MAX + 1];
 	uint64_t seq;
+	bool listed;	/* in the last full read of the state */
 };
 
 struct monitor {
@@ -29,14 +30,14 @@ static bool wanted(const struct monitor *mon, const struct mirror_msg *m)
 }
 
 /* The entry of @name, created at 0; NULL only when out of memory. */
-static uint64_t *seen_seq(struct monitor *mon, const char *name)
+static struct seen *seen_of(struct monitor *mon, const char *name)
 {
 	struct seen *s;
 	size_t i;
 
 	for (i = 0; i < mon->nseen; i++)
 		if (strcmp(mon->seen[i].name, name) == 0)
-			return &mon->seen[i].seq;
+			return &mon->seen[i];
 	s = realloc(mon->seen, (mon->nseen + 1) * sizeof(*s));
 	if (!s)
 		return NULL;
@@ -44,7 +45,8 @@ static uint64_t *seen_seq(struct monitor *mon, const char *name)
 	s += mon->nseen++;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->seq = 0;
-	return &s->seq;
+	s->listed = false;
+	return s;
 }
 
 /*
@@ -54,13 +56,15 @@ static uint64_t *seen_seq(struct monitor *mon, const char *name)
 static int show_state(const struct mirror_msg *m, void *arg)
 {
 	struct monitor *mon = arg;
-	uint64_t *seq;
+	struct seen *s;
 
 	if (!wanted(mon, m))
 		return MCTL_CONTINUE;
-	seq = seen_seq(mon, m->name);
-	if (seq)
-		*seq = m->event_seq;
+	s = seen_of(mon, m->name);
+	if (s) {
+		s->seq = m->event_seq;
+		s->listed = true;
+	}
 	if (mon->ctx->json) {
 		print_mirror_json(m, true);
 	} else {
@@ -73,36 +77,49 @@ static int show_state(const struct mirror_msg *m, void *arg)
 static int show_event(const struct mirror_msg *m, void *arg)
 {
 	struct monitor *mon = arg;
-	uint64_t *seq;
+	struct seen *s;
 
 	if (!wanted(mon, m))
 		return MCTL_CONTINUE;
-	seq = seen_seq(mon, m->name);
+	s = seen_of(mon, m->name);
 	/*
 	 * A gap in the numbers is an event the kernel could not allocate: show
 	 * the mirror's state in its place.  That GET also accounts for this
 	 * event when the state already covers it.
 	 */
-	if (seq && *seq && msg_has(m, BLKMIRROR_A_EVENT_SEQ) &&
-	    m->event_seq > *seq + 1 &&
+	if (s && s->seq && msg_has(m, BLKMIRROR_A_EVENT_SEQ) &&
+	    m->event_seq > s->seq + 1 &&
 	    bm_get_mirror(&mon->ctx->nl, m->name, show_state, mon) == 0)
-		seq = seen_seq(mon, m->name);
-	if (seq && !event_is_new(seq, m))
+		s = seen_of(mon, m->name);
+	if (s && !event_is_new(&s->seq, m))
 		return MCTL_CONTINUE;
 	/* A mirror created again under this name numbers its events from 1. */
-	if (seq && m->cmd == BLKMIRROR_EVENT_DESTROYED)
-		*seq = 0;
+	if (s && m->cmd == BLKMIRROR_EVENT_DESTROYED)
+		s->seq = 0;
 	print_event(m, mon->ctx->json);
 	return MCTL_CONTINUE;
 }
 
-/* A dump, filtered here, so that a NAME that does not exist yet is fine. */
+/*
+ * A dump, filtered here, so that a NAME that does not exist yet is fine.
+ * A name the dump no longer lists was destroyed while we were not
+ * listening: a mirror created again under it numbers its events from 1.
+ */
 static int read_state(void *arg)
 {
 	struct monitor *mon = arg;
-	int err = bm_get_mirror(&mon->ctx->nl, NULL, show_state, mon);
+	size_t i;
+	int err;
 
-	return err ? bm_report(&mon->ctx->nl, err) : MCTL_CONTINUE;
+	for (i = 0; i < mon->nseen; i++)
+		mon->seen[i].listed = false;
+	err = bm_get_mirror(&mon->ctx->nl, NULL, show_state, mon);
+	if (err)
+		return bm_report(&mon->ctx->nl, err);
+	for (i = 0; i < mon->nseen; i++)
+		if (!mon->seen[i].listed)
+			mon->seen[i].seq = 0;
+	return MCTL_CONTINUE;
 }
 
 int cmd_monitor(struct mctl_ctx *ctx)

@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 
 #include "mirrorctl.h"
 
@@ -153,6 +155,31 @@ int bm_set_ext_ack(struct nl_sock *sk)
 	return 0;
 }
 
+/*
+ * The family version changes only when the contract does incompatibly
+ * (uapi/blkmirror.h): a module and a mirrorctl that differ cannot talk.
+ */
+static int check_version(struct mctl_nl *nl)
+{
+	struct genl_family *fam;
+	struct nl_cache *cache;
+	int version = -1;
+
+	if (genl_ctrl_alloc_cache(nl->sk, &cache) < 0)
+		return MCTL_EXIT_OK;	/* resolved already; nothing more to learn */
+	fam = genl_ctrl_search_by_name(cache, BLKMIRROR_GENL_NAME);
+	if (fam) {
+		version = (int)genl_family_get_version(fam);
+		genl_family_put(fam);
+	}
+	nl_cache_free(cache);
+	if (version < 0 || version == BLKMIRROR_GENL_VERSION)
+		return MCTL_EXIT_OK;
+	errmsg("the blkmirror module speaks netlink version %d and this mirrorctl "
+	       "version %d: install a matching mirrorctl", version, BLKMIRROR_GENL_VERSION);
+	return MCTL_EXIT_FAIL;
+}
+
 int bm_open(struct mctl_nl *nl)
 {
 	int err;
@@ -171,6 +198,11 @@ int bm_open(struct mctl_nl *nl)
 	bm_set_ext_ack(nl->sk);
 	nl->family = genl_ctrl_resolve(nl->sk, BLKMIRROR_GENL_NAME);
 	if (nl->family == -NLE_OBJ_NOTFOUND) {
+		if (access("/sys/module/blkmirror", F_OK) == 0) {
+			errmsg("the blkmirror module is loaded, but its netlink family is not "
+			       "visible here: it serves the initial network namespace only");
+			return MCTL_EXIT_FAIL;
+		}
 		errmsg("blkmirror kernel module is not loaded (load it with: modprobe blkmirror)");
 		return MCTL_EXIT_NOMODULE;
 	}
@@ -179,7 +211,7 @@ int bm_open(struct mctl_nl *nl)
 		       nl_geterror(nl->family));
 		return MCTL_EXIT_FAIL;
 	}
-	return MCTL_EXIT_OK;
+	return check_version(nl);
 }
 
 void bm_close(struct mctl_nl *nl)

@@ -180,7 +180,7 @@ static int read_state(struct waiter *w, bool after_overrun)
 	int err = bm_get_mirror(&w->ctx->nl, w->name, wait_on_msg, w);
 
 	/* Gone while we were not listening: as good as a DESTROYED event. */
-	if (after_overrun && err < 0 && err != -EPERM && err != -EACCES)
+	if (after_overrun && err == -ENODEV)
 		return destroyed(w);
 	if (err) {
 		end_bar(w);

@@ -67,12 +67,15 @@ struct bm_io {
 	blk_status_t status;		/* the primary's verdict is the caller's */
 	int ahead_gen;			/* counted in m->ahead[], or -1 */
 	bool acct;			/* in the disk's I/O statistics */
+	bool flush_only;		/* the secondary got an empty flush */
+	bool mirrored;			/* the secondary got the request too */
+	bool notsupp[BM_NR_LEGS];	/* the leg lacks this discard/zeroes */
 	unsigned long start_time;	/* for them, from bio_start_io_acct() */
 	struct bio clone;		/* must be last */
 };
 
 struct blkmirror {
-	struct list_head node;		/* bm_mirrors, under bm_ctl_mutex */
+	struct list_head node;		/* bm_mirrors or bm_dying, under bm_ctl_mutex */
 	u64 id;				/* creation order; resumes dumps */
 	char name[BLKMIRROR_NAME_MAX + 1];
 	int index;			/* minor and disk name suffix */
@@ -80,9 +83,10 @@ struct blkmirror {
 	struct bm_leg legs[BM_NR_LEGS];
 	unsigned int region_bytes;
 
-	/* Openers versus destroy; also guards @dying transitions. */
+	/* Openers versus destroy. */
 	struct mutex open_mutex;
 	unsigned int openers;
+	bool closing;			/* destroy has begun: no new openers */
 
 	/*
 	 * @lock protects the routing state: @win, @state, @copying, @parked
@@ -110,7 +114,7 @@ struct blkmirror {
 	/* Every bio accepted by submit_bio until it completes. */
 	atomic_t inflight;
 	wait_queue_head_t inflight_wq;
-	bool dying;			/* READ_ONCE: new I/O fails */
+	bool dying;			/* READ_ONCE: the disk is gone, I/O fails */
 
 	struct bio_set clone_bs;	/* primary clones carry struct bm_io */
 	struct bio_set leg_bs;		/* secondary clones and flushes */
@@ -127,12 +131,19 @@ struct blkmirror {
 	struct work_struct degraded_work;
 };
 
-/* main.c: registry.  bm_ctl_mutex serialises create, destroy and lookups. */
+/*
+ * main.c: registry.  bm_ctl_mutex serialises create, the start of destroy
+ * and every lookup.  A destroy's teardown runs outside it, on bm_dying,
+ * so that a leg that stops answering holds up that destroy and nothing
+ * else; the name stays taken until the teardown is over.
+ */
 extern struct mutex bm_ctl_mutex;
 extern struct list_head bm_mirrors;
+extern struct list_head bm_dying;
 extern int bm_major;
 struct blkmirror *bm_find(const char *name);		/* bm_ctl_mutex held */
 struct blkmirror *bm_find_devt(dev_t devt);		/* bm_ctl_mutex held */
+bool bm_name_taken(const char *name);			/* bm_ctl_mutex held */
 
 /* device.c */
 struct bm_create_args {
@@ -142,10 +153,13 @@ struct bm_create_args {
 	u64 max_rate;
 };
 
-int bm_name_valid(const char *name, struct netlink_ext_ack *extack);
+int bm_name_valid(const char *name, bool detail,
+		  struct netlink_ext_ack *extack);
 struct blkmirror *bm_create(const struct bm_create_args *args,
 			    struct netlink_ext_ack *extack);
-int bm_destroy(struct blkmirror *m, bool force, struct netlink_ext_ack *extack);
+int bm_destroy_begin(struct blkmirror *m, bool force,
+		     struct netlink_ext_ack *extack);
+void bm_destroy_finish(struct blkmirror *m);
 int bm_init_disks(void);
 void bm_exit_disks(void);
 

@@ -145,8 +145,11 @@ static inline void bm_fops_release(struct gendisk *disk, fmode_t mode)
  * goes into a small ring of static buffers.  A slot is reused only after
  * BM_EXTACK_SLOTS later formatted messages; a request's ACK is built
  * microseconds after its handler returns, so reuse would take that many
- * failing requests in between.  The worst outcome would be another
- * request's text, never a stale pointer.
+ * failing requests in between.  Only CAP_SYS_ADMIN callers reach it (see
+ * bm_extack_may_format()).  If root did race that many of its own
+ * refusals, it could read another request's text, or a message that grew
+ * while netlink_ack() copied it would be dropped with a WARN; never a
+ * stale pointer or a read past the ring.
  */
 #if defined(HAVE_NL_SET_ERR_MSG_FMT)
 #define bm_extack(extack, fmt, ...) NL_SET_ERR_MSG_FMT(extack, fmt, ##__VA_ARGS__)
@@ -157,5 +160,21 @@ __printf(2, 3) void bm_extack_fmt(struct netlink_ext_ack *extack,
 				  const char *fmt, ...);
 #define bm_extack(extack, fmt, ...) bm_extack_fmt(extack, fmt, ##__VA_ARGS__)
 #endif
+
+/*
+ * May this request's refusal be a formatted message?  Always on 6.2+.  On
+ * 6.1 only for CAP_SYS_ADMIN callers: anyone may send GET, and a flood of
+ * failing GETs could otherwise rewrite a slot while netlink_ack() sizes
+ * and copies it, which trips a WARN there.  Unprivileged refusals are
+ * fixed strings.
+ */
+static inline bool bm_extack_may_format(bool admin)
+{
+#if defined(HAVE_NL_SET_ERR_MSG_FMT)
+	return true;
+#else
+	return admin;
+#endif
+}
 
 #endif /* BLKMIRROR_COMPAT_H */

@@ -29,7 +29,7 @@ int bm_open_disk(struct gendisk *disk)
 	int ret = 0;
 
 	mutex_lock(&m->open_mutex);
-	if (m->dying)
+	if (m->closing)
 		ret = -ENXIO;
 	else
 		m->openers++;
@@ -48,6 +48,14 @@ void bm_release_disk(struct gendisk *disk)
 
 static void bm_free(struct blkmirror *m);
 
+/*
+ * Mirrors allocated and not yet freed.  A disk torn down with --force can
+ * outlive its destroy while someone holds it open, and the block layer
+ * drops our module reference before it frees the disk: module exit waits
+ * for this to reach zero.
+ */
+static atomic_t bm_nr_alive = ATOMIC_INIT(0);
+
 /* The last reference to the disk is gone: nobody can reach @m any more. */
 static void bm_free_disk(struct gendisk *disk)
 {
@@ -64,7 +72,13 @@ static const struct block_device_operations bm_fops = {
 
 /* ---------------- Validation ---------------- */
 
-int bm_name_valid(const char *name, struct netlink_ext_ack *extack)
+/*
+ * @detail: the message may quote what was sent.  Only where the 6.1
+ * formatted-message fallback is safe to use (see compat.h); otherwise the
+ * text is fixed and the caller knows what it sent.
+ */
+int bm_name_valid(const char *name, bool detail,
+		  struct netlink_ext_ack *extack)
 {
 	size_t pos;
 
@@ -75,16 +89,24 @@ int bm_name_valid(const char *name, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "mirror name is empty");
 		break;
 	case BM_NAME_TOO_LONG:
-		bm_extack(extack, "mirror name is %zu bytes long, the limit is %d",
-			  strlen(name), BLKMIRROR_NAME_MAX);
+		if (detail)
+			bm_extack(extack, "mirror name is %zu bytes long, the limit is %d",
+				  strlen(name), BLKMIRROR_NAME_MAX);
+		else
+			NL_SET_ERR_MSG(extack, "mirror name is too long, the limit is "
+				       __stringify(BLKMIRROR_NAME_MAX));
 		break;
 	case BM_NAME_BAD_START:
 		NL_SET_ERR_MSG(extack, "mirror name must not start with '.' or '-'");
 		break;
 	case BM_NAME_BAD_CHAR:
-		bm_extack(extack,
-			  "mirror name has byte 0x%02x at %zu; use A-Z a-z 0-9 _ - .",
-			  (unsigned char)name[pos], pos);
+		if (detail)
+			bm_extack(extack,
+				  "mirror name has byte 0x%02x at %zu; use A-Z a-z 0-9 _ - .",
+				  (unsigned char)name[pos], pos);
+		else
+			NL_SET_ERR_MSG(extack,
+				       "mirror name has a byte other than A-Z a-z 0-9 _ - .");
 		break;
 	}
 	return -EINVAL;
@@ -335,6 +357,7 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	if (ret < 0)
 		goto exit_split;
 	m->index = ret;
+	atomic_inc(&bm_nr_alive);
 	return m;
 
 exit_split:
@@ -362,6 +385,8 @@ static void bm_free(struct blkmirror *m)
 	bioset_exit(&m->leg_bs);
 	bioset_exit(&m->clone_bs);
 	kfree(m);
+	if (atomic_dec_and_test(&bm_nr_alive))
+		wake_up_var(&bm_nr_alive);
 }
 
 struct blkmirror *bm_create(const struct bm_create_args *args,
@@ -372,12 +397,16 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 	int i, ret;
 
 	lockdep_assert_held(&bm_ctl_mutex);
-	ret = bm_name_valid(args->name, extack);
+	ret = bm_name_valid(args->name, true, extack);
 	if (ret)
 		return ERR_PTR(ret);
 	if (bm_find(args->name)) {
 		bm_extack(extack, "a mirror named %s already exists", args->name);
 		return ERR_PTR(-EEXIST);
+	}
+	if (bm_name_taken(args->name)) {
+		bm_extack(extack, "mirror %s is still being destroyed", args->name);
+		return ERR_PTR(-EBUSY);
 	}
 	if (!bm_region_size_valid(args->region_bytes)) {
 		bm_extack(extack, "region size %u is not a power of two in [%u, %u]",
@@ -434,8 +463,9 @@ unlink_holders:
 	WRITE_ONCE(m->dying, true);
 	bm_resync_stop(m);
 	del_gendisk(m->disk);
-	smp_mb();	/* ->dying before ->inflight; see bm_destroy() */
+	smp_mb();	/* ->dying before ->inflight; see bm_destroy_finish() */
 	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
+	synchronize_rcu();
 	bm_close_legs(m);
 	put_disk(m->disk);	/* added: frees @m through ->free_disk */
 	return ERR_PTR(ret);
@@ -450,13 +480,13 @@ close_legs:
 }
 
 /*
- * Tear down in the reverse order of bm_create().  Cannot fail once the
- * open check passed: the worst a stuck leg can do is make us wait.
+ * Take @m out of service: refuse if it is open (unless @force), refuse
+ * new openers, and move it to bm_dying so that no lookup finds it again.  The
+ * caller then runs bm_destroy_finish() without bm_ctl_mutex.
  */
-int bm_destroy(struct blkmirror *m, bool force, struct netlink_ext_ack *extack)
+int bm_destroy_begin(struct blkmirror *m, bool force,
+		     struct netlink_ext_ack *extack)
 {
-	int i;
-
 	lockdep_assert_held(&bm_ctl_mutex);
 	mutex_lock(&m->open_mutex);
 	if (m->openers && !force) {
@@ -465,23 +495,46 @@ int bm_destroy(struct blkmirror *m, bool force, struct netlink_ext_ack *extack)
 			  m->name, m->disk->disk_name);
 		return -EBUSY;
 	}
-	WRITE_ONCE(m->dying, true);
+	m->closing = true;
 	mutex_unlock(&m->open_mutex);
-	list_del(&m->node);
+	list_move_tail(&m->node, &bm_dying);
+	return 0;
+}
 
-	/* The copy stops within one copy I/O and hands back parked writes. */
+/*
+ * Tear down in the reverse order of bm_create().  Cannot fail: the worst
+ * a stuck leg can do is make this wait, and only this.
+ */
+void bm_destroy_finish(struct blkmirror *m)
+{
+	int i;
+
+	/*
+	 * The copy stops within one copy I/O and hands back parked writes;
+	 * from here writes go to the primary alone, or to both legs if they
+	 * are in sync.
+	 */
 	bm_resync_stop(m);
 	for (i = 0; i < BM_NR_LEGS; i++)
 		bd_unlink_disk_holder(m->legs[i].bdev, m->disk);
+	/*
+	 * I/O still works while del_gendisk() writes back what a forced
+	 * destroy's openers left dirty in the page cache; it then drains
+	 * submitters and the block layer fails later bios itself.
+	 */
 	del_gendisk(m->disk);
+	WRITE_ONCE(m->dying, true);
 
 	/*
 	 * Clones still point at the legs: let every one of them finish.  The
 	 * barrier orders ->dying before reading ->inflight; it pairs with
-	 * bm_submit_bio() and bm_inflight_put().
+	 * bm_submit_bio() and bm_inflight_put().  The grace period lets a
+	 * bm_inflight_put() that took the count to zero finish its wake-up
+	 * before @m can be freed.
 	 */
 	smp_mb();
 	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
+	synchronize_rcu();
 	flush_work(&m->degraded_work);
 
 	for (i = 0; i < BM_NR_LEGS; i++) {
@@ -492,9 +545,13 @@ int bm_destroy(struct blkmirror *m, bool force, struct netlink_ext_ack *extack)
 	}
 	bm_close_legs(m);
 	bm_event_destroyed(m);
+
+	/* Only now may the name be used again: after its DESTROYED event. */
+	mutex_lock(&bm_ctl_mutex);
+	list_del(&m->node);
+	mutex_unlock(&bm_ctl_mutex);
 	put_disk(m->disk);	/* @m is freed when the last opener closes */
 	module_put(THIS_MODULE);
-	return 0;
 }
 
 int bm_init_disks(void)
@@ -509,6 +566,7 @@ int bm_init_disks(void)
 
 void bm_exit_disks(void)
 {
+	wait_var_event(&bm_nr_alive, !atomic_read(&bm_nr_alive));
 	unregister_blkdev(bm_major, "blkmirror");
 	ida_destroy(&bm_index_ida);
 }

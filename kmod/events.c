@@ -5,9 +5,10 @@
  * Each event takes the next per-mirror sequence number under
  * m->event_mutex, and is sent before the mutex is dropped.  GET reports
  * the last number under the same mutex, so a listener that subscribes and
- * then reads the state can drop what it has already seen: no gap, no
- * duplicate.  For the same reason the move to SYNCED happens inside
- * bm_event_complete().
+ * then reads the state can drop what it has already seen: no duplicate.
+ * For the same reason the move to SYNCED happens inside
+ * bm_event_complete().  A gap in the numbers is an event that could not
+ * be allocated: the listener re-reads the state.
  */
 #include <net/genetlink.h>
 
@@ -20,7 +21,12 @@ static struct sk_buff *bm_event_start(struct blkmirror *m, u8 cmd,
 
 	lockdep_assert_held(&m->event_mutex);
 	m->event_seq++;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/*
+	 * The copy thread and the degraded work send events while writes
+	 * are parked behind the copy: reclaim that waited on I/O could wait
+	 * on those writes.  Failing costs the event, never I/O.
+	 */
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_NOIO);
 	if (!skb)
 		return NULL;
 	*hdr = genlmsg_put(skb, 0, 0, &bm_genl_family, 0, cmd);
@@ -42,7 +48,7 @@ static void bm_event_send(struct sk_buff *skb, void *hdr, int err)
 	}
 	genlmsg_end(skb, hdr);
 	/* -ESRCH only means nobody listens. */
-	genlmsg_multicast(&bm_genl_family, skb, 0, 0, GFP_KERNEL);
+	genlmsg_multicast(&bm_genl_family, skb, 0, 0, GFP_NOIO);
 }
 
 void bm_event_created(struct blkmirror *m)

@@ -20,9 +20,14 @@ enum {
 
 static void bm_inflight_put(struct blkmirror *m)
 {
-	/* Pairs with the barrier after setting ->dying in bm_destroy(). */
+	/*
+	 * Pairs with the barrier in bm_destroy_finish(), whose
+	 * synchronize_rcu() waits for this wake-up before @m may be freed.
+	 */
+	rcu_read_lock();
 	if (atomic_dec_and_test(&m->inflight) && READ_ONCE(m->dying))
 		wake_up(&m->inflight_wq);
+	rcu_read_unlock();
 }
 
 static void bm_count_submit(struct bm_leg *leg, struct bio *bio)
@@ -45,13 +50,17 @@ static void bm_count_submit(struct bm_leg *leg, struct bio *bio)
 	}
 }
 
-static void bm_count_error(struct bm_leg *leg, struct bio *bio)
+/*
+ * @data: the failed request carried data.  Not read off the clone: a
+ * completed clone's iterator may have been advanced to nothing.
+ */
+static void bm_count_error(struct bm_leg *leg, struct bio *bio, bool data)
 {
 	struct bm_leg_stats *st = &leg->stats;
 
 	if (bio_op(bio) == REQ_OP_READ)
 		atomic64_inc(&st->read_errors);
-	else if (!bio_sectors(bio))
+	else if (!data)
 		atomic64_inc(&st->flush_errors);
 	else
 		atomic64_inc(&st->write_errors);
@@ -108,6 +117,16 @@ static void bm_io_put(struct bm_io *io)
 	if (!atomic_dec_and_test(&io->remaining))
 		return;
 
+	/*
+	 * Write-zeroes that one leg did and the other turned down leaves the
+	 * legs different, and a caller that does not fall back would never
+	 * fix it: the secondary is no longer a mirror.
+	 */
+	if (io->mirrored && bio_op(orig) == REQ_OP_WRITE_ZEROES &&
+	    io->notsupp[BM_PRIMARY] != io->notsupp[BM_SECONDARY])
+		bm_fail_leg(m, BM_SECONDARY, -EOPNOTSUPP,
+			    orig->bi_iter.bi_sector);
+
 	orig->bi_status = io->status;
 	bio_put(&io->clone);		/* frees @io */
 	if (gen >= 0 && atomic_dec_and_test(&m->ahead[gen]))
@@ -138,9 +157,11 @@ static void bm_primary_endio(struct bio *clone)
 
 	if (bm_unsupported(clone)) {
 		io->status = clone->bi_status;
+		io->notsupp[BM_PRIMARY] = true;
 	} else if (clone->bi_status) {
 		io->status = clone->bi_status;
-		bm_count_error(&m->legs[BM_PRIMARY], clone);
+		bm_count_error(&m->legs[BM_PRIMARY], clone,
+			       bio_sectors(io->orig));
 		/*
 		 * A failed primary write may have reached the secondary: the
 		 * legs can differ from here on, so the mirror is no longer
@@ -160,11 +181,14 @@ static void bm_secondary_endio(struct bio *clone)
 	struct blkmirror *m = io->m;
 
 	if (bm_unsupported(clone)) {
+		io->notsupp[BM_SECONDARY] = true;
 		/* A discard is only a hint; unzeroed blocks would be a lie. */
 		if (bio_op(clone) == REQ_OP_WRITE_ZEROES)
 			io->status = clone->bi_status;
 	} else if (clone->bi_status) {
-		bm_count_error(&m->legs[BM_SECONDARY], clone);
+		/* An empty flush sent alongside a write ahead has no data. */
+		bm_count_error(&m->legs[BM_SECONDARY], clone,
+			       bio_sectors(io->orig) && !io->flush_only);
 		bm_fail_leg(m, BM_SECONDARY,
 			    blk_status_to_errno(clone->bi_status),
 			    io->orig->bi_iter.bi_sector);
@@ -219,6 +243,10 @@ static void bm_issue(struct blkmirror *m, struct bio *bio, unsigned int to,
 	pclone->bi_end_io = bm_primary_endio;
 
 	sclone = bm_secondary_bio(m, bio, to);
+	io->flush_only = sclone && !(to & BM_TO_SECONDARY);
+	io->mirrored = sclone && (to & BM_TO_SECONDARY);
+	io->notsupp[BM_PRIMARY] = false;
+	io->notsupp[BM_SECONDARY] = false;
 	if (sclone) {
 		atomic_inc(&io->remaining);
 		sclone->bi_private = io;
@@ -301,7 +329,7 @@ void bm_submit_bio(struct bio *bio)
 	struct blkmirror *m = bio->bi_bdev->bd_disk->private_data;
 
 	atomic_inc(&m->inflight);
-	smp_mb__after_atomic();	/* count, then look; pairs with bm_destroy() */
+	smp_mb__after_atomic();	/* count, then look; pairs with bm_destroy_finish() */
 	if (unlikely(READ_ONCE(m->dying))) {
 		bio_io_error(bio);
 		bm_inflight_put(m);

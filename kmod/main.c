@@ -9,9 +9,10 @@
 
 #include "blkmirror.h"
 
-/* Serialises create, destroy and every walk of bm_mirrors. */
+/* Serialises create, the start of destroy and every walk of the lists. */
 DEFINE_MUTEX(bm_ctl_mutex);
 LIST_HEAD(bm_mirrors);
+LIST_HEAD(bm_dying);
 
 struct blkmirror *bm_find(const char *name)
 {
@@ -22,6 +23,19 @@ struct blkmirror *bm_find(const char *name)
 		if (!strcmp(m->name, name))
 			return m;
 	return NULL;
+}
+
+/* Live or still being torn down: either way, not free for a new mirror. */
+bool bm_name_taken(const char *name)
+{
+	struct blkmirror *m;
+
+	if (bm_find(name))
+		return true;
+	list_for_each_entry(m, &bm_dying, node)
+		if (!strcmp(m->name, name))
+			return true;
+	return false;
 }
 
 struct blkmirror *bm_find_devt(dev_t devt)

@@ -21,8 +21,9 @@ void bm_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	if (!extack)
 		return;
 	buf = ring[(unsigned int)atomic_inc_return(&next) % BM_EXTACK_SLOTS];
+	/* The last byte stays NUL: a reader never runs off the slot. */
 	va_start(ap, fmt);
-	vsnprintf(buf, BM_EXTACK_LEN, fmt, ap);
+	vsnprintf(buf, BM_EXTACK_LEN - 1, fmt, ap);
 	va_end(ap);
 	extack->_msg = buf;
 }
@@ -51,31 +52,43 @@ static int bm_require_admin(struct sk_buff *skb, struct genl_info *info)
 	return -EPERM;
 }
 
-static int bm_require(struct genl_info *info, int attr, const char *what)
-{
-	if (info->attrs[attr])
-		return 0;
-	bm_extack(info->extack, "missing attribute: %s", what);
-	NL_SET_BAD_ATTR(info->extack, NULL);
-	return -EINVAL;
-}
+/* @msg: a string literal, "missing attribute: <what>". */
+#define bm_require(info, attr, msg) ({					\
+	struct genl_info *__info = (info);				\
+	int __attr = (attr), __ret = 0;					\
+									\
+	if (!__info->attrs[__attr]) {					\
+		NL_SET_ERR_MSG(__info->extack, msg);			\
+		NL_SET_ERR_ATTR_MISS(__info->extack, NULL, __attr);	\
+		__ret = -EINVAL;					\
+	}								\
+	__ret;								\
+})
 
-/* The mirror named in the request; bm_ctl_mutex held. */
-static struct blkmirror *bm_lookup(struct genl_info *info)
+/*
+ * The mirror named in the request; bm_ctl_mutex held.  @admin: the caller
+ * passed bm_require_admin(), which decides whether the refusal may quote
+ * the name back (see bm_extack_may_format()).
+ */
+static struct blkmirror *bm_lookup(struct genl_info *info, bool admin)
 {
+	bool detail = bm_extack_may_format(admin);
 	const char *name;
 	struct blkmirror *m;
 	int ret;
 
-	ret = bm_require(info, BLKMIRROR_A_NAME, "mirror name");
+	ret = bm_require(info, BLKMIRROR_A_NAME, "missing attribute: mirror name");
 	if (ret)
 		return ERR_PTR(ret);
 	name = nla_data(info->attrs[BLKMIRROR_A_NAME]);
 	m = bm_find(name);
 	if (!m) {
-		ret = bm_name_valid(name, info->extack);
+		ret = bm_name_valid(name, detail, info->extack);
 		if (!ret) {
-			bm_extack(info->extack, "no mirror named %s", name);
+			if (detail)
+				bm_extack(info->extack, "no mirror named %s", name);
+			else
+				NL_SET_ERR_MSG(info->extack, "no mirror of that name");
 			ret = -ENODEV;
 		}
 		return ERR_PTR(ret);
@@ -216,9 +229,29 @@ static int bm_send_mirror(struct sk_buff *msg, struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * Every attribute of a mirror, leg paths at their longest included, fits
+ * in one default-sized message: GET replies and dump entries never fail
+ * for size.
+ */
 static struct sk_buff *bm_new_reply(void)
 {
-	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	BUILD_BUG_ON(2 * NLA_ALIGN(NLA_HDRLEN + BLKMIRROR_PATH_MAX) + 1024 >
+		     NLMSG_DEFAULT_SIZE);
+	return genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+}
+
+/* Leg paths are kept and reported as given: bound them. */
+static int bm_check_path(struct genl_info *info, int attr, const char *what)
+{
+	size_t len = strlen(nla_data(info->attrs[attr]));
+
+	if (len < BLKMIRROR_PATH_MAX)
+		return 0;
+	bm_extack(info->extack, "%s path is %zu bytes long, the limit is %d",
+		  what, len, BLKMIRROR_PATH_MAX - 1);
+	NL_SET_BAD_ATTR(info->extack, info->attrs[attr]);
+	return -ENAMETOOLONG;
 }
 
 /* ---------------- Commands ---------------- */
@@ -228,7 +261,7 @@ static int bm_nl_version(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = bm_new_reply();
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &bm_genl_family, 0,
@@ -252,9 +285,13 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	ret = bm_require_admin(skb, info) ?:
-	      bm_require(info, BLKMIRROR_A_NAME, "mirror name") ?:
-	      bm_require(info, BLKMIRROR_A_PRIMARY, "primary device") ?:
-	      bm_require(info, BLKMIRROR_A_SECONDARY, "secondary device");
+	      bm_require(info, BLKMIRROR_A_NAME, "missing attribute: mirror name") ?:
+	      bm_require(info, BLKMIRROR_A_PRIMARY,
+			 "missing attribute: primary device") ?:
+	      bm_require(info, BLKMIRROR_A_SECONDARY,
+			 "missing attribute: secondary device") ?:
+	      bm_check_path(info, BLKMIRROR_A_PRIMARY, "primary") ?:
+	      bm_check_path(info, BLKMIRROR_A_SECONDARY, "secondary");
 	if (ret)
 		return ret;
 	args.name = nla_data(a[BLKMIRROR_A_NAME]);
@@ -268,13 +305,22 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 	msg = bm_new_reply();
 	if (!msg)
 		return -ENOMEM;
-	mutex_lock(&bm_ctl_mutex);
+	if (mutex_lock_killable(&bm_ctl_mutex)) {
+		nlmsg_free(msg);
+		return -EINTR;
+	}
 	m = bm_create(&args, info->extack);
 	if (IS_ERR(m)) {
 		nlmsg_free(msg);
 		ret = PTR_ERR(m);
 	} else {
-		ret = bm_send_mirror(msg, info, m, BLKMIRROR_CMD_CREATE);
+		/*
+		 * The mirror exists: a reply the caller's socket has no room
+		 * for does not make the create fail.  The CREATED event and a
+		 * GET tell the same.
+		 */
+		bm_send_mirror(msg, info, m, BLKMIRROR_CMD_CREATE);
+		ret = 0;
 	}
 	mutex_unlock(&bm_ctl_mutex);
 	return ret;
@@ -288,12 +334,16 @@ static int bm_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 	ret = bm_require_admin(skb, info);
 	if (ret)
 		return ret;
-	mutex_lock(&bm_ctl_mutex);
-	m = bm_lookup(info);
+	if (mutex_lock_killable(&bm_ctl_mutex))
+		return -EINTR;
+	m = bm_lookup(info, true);
 	ret = IS_ERR(m) ? PTR_ERR(m) :
-	      bm_destroy(m, nla_get_flag(info->attrs[BLKMIRROR_A_FORCE]),
-			 info->extack);
+	      bm_destroy_begin(m, nla_get_flag(info->attrs[BLKMIRROR_A_FORCE]),
+			       info->extack);
 	mutex_unlock(&bm_ctl_mutex);
+	/* Out of the registry now: waiting for a stuck leg holds up no one else. */
+	if (!ret)
+		bm_destroy_finish(m);
 	return ret;
 }
 
@@ -305,11 +355,23 @@ static int bm_nl_set(struct sk_buff *skb, struct genl_info *info)
 	ret = bm_require_admin(skb, info);
 	if (ret)
 		return ret;
-	mutex_lock(&bm_ctl_mutex);
-	m = bm_lookup(info);
+	/* The one setting that can change; saying nothing is a mistake. */
+	if (info->attrs[BLKMIRROR_A_REGION_SIZE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[BLKMIRROR_A_REGION_SIZE],
+				    "the region size is fixed at create");
+		return -EINVAL;
+	}
+	ret = bm_require(info, BLKMIRROR_A_MAX_RATE,
+			 "missing attribute: max rate (nothing to set)");
+	if (ret)
+		return ret;
+	if (mutex_lock_killable(&bm_ctl_mutex))
+		return -EINTR;
+	m = bm_lookup(info, true);
 	if (IS_ERR(m)) {
 		ret = PTR_ERR(m);
-	} else if (info->attrs[BLKMIRROR_A_MAX_RATE]) {
+	} else {
 		WRITE_ONCE(m->max_rate,
 			   nla_get_u64(info->attrs[BLKMIRROR_A_MAX_RATE]));
 		bm_resync_kick(m);
@@ -326,8 +388,11 @@ static int bm_nl_get(struct sk_buff *skb, struct genl_info *info)
 
 	if (!msg)
 		return -ENOMEM;
-	mutex_lock(&bm_ctl_mutex);
-	m = bm_lookup(info);
+	if (mutex_lock_killable(&bm_ctl_mutex)) {
+		nlmsg_free(msg);
+		return -EINTR;
+	}
+	m = bm_lookup(info, false);
 	if (IS_ERR(m)) {
 		nlmsg_free(msg);
 		ret = PTR_ERR(m);
@@ -344,7 +409,8 @@ static int bm_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct blkmirror *m;
 	int ret = 0;
 
-	mutex_lock(&bm_ctl_mutex);
+	if (mutex_lock_killable(&bm_ctl_mutex))
+		return -EINTR;
 	list_for_each_entry(m, &bm_mirrors, node) {
 		void *hdr;
 
@@ -405,8 +471,10 @@ struct genl_family bm_genl_family __ro_after_init = {
 	.version = BLKMIRROR_GENL_VERSION,
 	.maxattr = BLKMIRROR_A_MAX,
 	.policy = bm_policy,
-	/* Strict validation for every command we have. */
-	.resv_start_op = BLKMIRROR_CMD_SET + 1,
+	/*
+	 * No .resv_start_op: at 0, the header's reserved field and flags
+	 * are checked for every command we have.
+	 */
 	/* bm_ctl_mutex serialises us; don't hold up other families. */
 	.parallel_ops = true,
 	.module = THIS_MODULE,

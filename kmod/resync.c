@@ -9,6 +9,7 @@
  */
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
@@ -73,10 +74,14 @@ static void bm_copy_endio(struct bio *bio)
 	struct bm_resync *rs = slot->rs;
 	unsigned long flags;
 
+	/*
+	 * Wake under the lock: once the slot is on the list, the thread may
+	 * reap it, exit and have @rs freed.
+	 */
 	spin_lock_irqsave(&rs->done_lock, flags);
 	list_add_tail(&slot->done_node, &rs->done);
-	spin_unlock_irqrestore(&rs->done_lock, flags);
 	wake_up(&rs->wq);
+	spin_unlock_irqrestore(&rs->done_lock, flags);
 }
 
 static void bm_copy_submit(struct bm_copy_slot *slot)
@@ -360,8 +365,14 @@ static int bm_resync_thread(void *data)
 {
 	struct bm_resync *rs = data;
 	struct blkmirror *m = rs->m;
+	unsigned int noio;
 	bool complete = false;
 
+	/*
+	 * Writes park behind this thread, and a filesystem's reclaim can wait
+	 * on one of them: nothing we allocate may recurse into I/O.
+	 */
+	noio = memalloc_noio_save();
 	rs->sample_ns = ktime_get_ns();
 	while (bm_copy_active(rs)) {
 		unsigned long timeout;
@@ -401,6 +412,7 @@ static int bm_resync_thread(void *data)
 	bm_release_parked(m);
 	/* The copy is over either way; its buffers are not needed again. */
 	bm_resync_free_pages(rs);
+	memalloc_noio_restore(noio);
 	return 0;
 }
 

@@ -17,6 +17,9 @@
 /* Longest mirror name, not counting the terminating NUL. */
 #define BLKMIRROR_NAME_MAX		63
 
+/* Leg paths are shorter than this, counting the terminating NUL. */
+#define BLKMIRROR_PATH_MAX		1024
+
 /* Region size bounds, in bytes; the region is the unit of copy and locking. */
 #define BLKMIRROR_REGION_MIN		(64U * 1024)
 #define BLKMIRROR_REGION_MAX		(64U * 1024 * 1024)

@@ -6,7 +6,7 @@
  * mirrorctl never would (wrong types, oversized or missing attributes,
  * unknown commands), and prints the kernel's answer verbatim.
  *
- *   bmnl [--dump] CMD [ATTR=VALUE ...]
+ *   bmnl [--dump] [--reserved N] CMD [ATTR=VALUE ...]
  *   bmnl listen [COUNT]
  *
  * CMD and ATTR are numbers or names (version create destroy get set;
@@ -15,6 +15,7 @@
  *   u8:N u16:N u32:N u64:N                flag     empty attribute
  *   rep:N:C     N copies of character C, NUL-terminated
  *   hex:HEX     raw bytes
+ * --reserved puts N in the generic netlink header's reserved field.
  * Exit: 0 on success, 1 with "error -E (text): message" on a netlink
  * error, 2 on usage or socket trouble.
  */
@@ -180,12 +181,15 @@ static int open_sock(void)
 	return fd;
 }
 
+static uint16_t reserved;
+
 static void start_msg(int family, int cmd, int flags)
 {
 	struct nlmsghdr h = { .nlmsg_type = (uint16_t)family,
 			      .nlmsg_flags = (uint16_t)(NLM_F_REQUEST | NLM_F_ACK | flags),
 			      .nlmsg_seq = 1 };
-	struct genlmsghdr g = { .cmd = (uint8_t)cmd, .version = 1 };
+	struct genlmsghdr g = { .cmd = (uint8_t)cmd, .version = 1,
+				.reserved = reserved };
 
 	len = 0;
 	put(&h, NLMSG_HDRLEN);
@@ -344,7 +348,7 @@ int main(int argc, char **argv)
 	int flags = 0, i = 1;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: bmnl [--dump] CMD [ATTR=VALUE ...] | bmnl listen [COUNT]\n");
+		fprintf(stderr, "usage: bmnl [--dump] [--reserved N] CMD [ATTR=VALUE ...] | bmnl listen [COUNT]\n");
 		return 2;
 	}
 	resolve(fd, ids);
@@ -364,9 +368,13 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (!strcmp(argv[i], "--dump")) {
-		flags = NLM_F_DUMP;
-		i++;
+	for (; i < argc - 1; i++) {
+		if (!strcmp(argv[i], "--dump"))
+			flags = NLM_F_DUMP;
+		else if (!strcmp(argv[i], "--reserved") && i + 2 < argc)
+			reserved = (uint16_t)strtoul(argv[++i], NULL, 0);
+		else
+			break;
 	}
 	start_msg(ids[0], lookup(cmd_names, NNAMES(cmd_names), argv[i++]), flags);
 	for (; i < argc; i++) {

@@ -39,6 +39,22 @@ refused 22 create name=s:m primary=rep:5000:a secondary=s:/dev/ram1
 refused 22 create name=s:m primary=s: secondary=s:/dev/ram1
 refused 22 create name=s:m primary=hex: secondary=s:/dev/ram1
 
+# Leg paths are bounded (BLKMIRROR_PATH_MAX), so that every reply fits.
+refused 36 create name=s:m primary=rep:1024:a secondary=s:/dev/ram1
+assert_contains "$OUT" "primary path is 1024 bytes long, the limit is 1023" "message"
+
+# The generic netlink header's reserved field must be zero.
+for c in version create destroy get set; do
+	refused 22 --reserved 1 $c name=s:m0
+done
+assert_contains "$OUT" "reserved" "message"
+
+# SET: the region size is fixed; a SET that sets nothing is a mistake.
+refused 22 set name=s:m0 region_size=u32:65536
+assert_contains "$OUT" "fixed at create" "message"
+refused 22 set name=s:m0
+assert_contains "$OUT" "nothing to set" "message"
+
 # Unknown attributes and commands, and events sent as commands.
 refused 22 create name=s:m $LEGS 200=u32:1
 refused 22 create name=s:m $LEGS 27=u32:1

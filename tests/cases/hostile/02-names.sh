@@ -29,6 +29,10 @@ refused "must not start" create name=s:.hidden $LEGS
 refused "must not start" create name=s:-opt $LEGS
 refused "is empty" get name=s:
 refused "4096 bytes long" destroy name=rep:4096:x
+# Anyone may GET: refusals there are fixed text on kernels without
+# formatted extended ACKs (6.1), and say the limit either way.
+refused "the limit is 63" get name=rep:4096:x
+refused "mirror name" get name=hex:ff6100
 
 for n in a "$(printf '%063d' 7)"; do
 	must bmnl create name=s:$n $LEGS

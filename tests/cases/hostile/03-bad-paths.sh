@@ -32,6 +32,20 @@ refused 22 create name=s:m1 primary=s:/dev/ram1 secondary=s:/dev/blkmirror0
 refused 17 create name=s:m0 primary=s:/dev/blkmirror0 secondary=s:/dev/ram1
 must bmnl destroy name=s:m0
 
+# A leg path at the longest allowed (1023 bytes, resolving to /dev/ram0):
+# the create reply, GET and the dump all carry it whole.
+long=/dev
+while [ ${#long} -lt 1014 ]; do long=$long/.; done
+long=$long/ram0
+must bmnl create name=s:long primary=s:$long secondary=s:/dev/ram1
+assert_contains "$OUT" "$long" "create reply with a ${#long}-byte path"
+must bmnl get name=s:long
+assert_contains "$OUT" "$long" "GET with a ${#long}-byte path"
+must bmnl --dump get
+assert_contains "$OUT" "$long" "dump with a ${#long}-byte path"
+assert_eq "$long" "$(mirror_field long primary)" "mirrorctl status primary"
+must bmnl destroy name=s:long
+
 # Partitions: while a partition is a leg, its whole disk is busy.
 modprobe -r brd
 modprobe brd rd_nr=3 rd_size=16384 max_part=4 || fail "brd with partitions"

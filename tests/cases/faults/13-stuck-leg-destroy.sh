@@ -1,0 +1,59 @@
+#!/bin/sh
+# CHECK: a forced destroy that waits on a leg that stopped answering (dm suspended, a write in flight) holds up only itself: list, status of another mirror and creates answer meanwhile, the name stays taken until the teardown ends, and once the leg answers the destroy finishes and the write is on the primary
+# TIMEOUT: 90
+. /tests/lib.sh
+. /tests/cases/faults/faults.inc
+
+make_brd 6 16
+load_dm
+dm_create pl "0 $(sectors /dev/ram0) linear /dev/ram0 0"
+load_blkmirror
+dev=$(make_mirror m /dev/mapper/pl /dev/ram1)
+wait_synced m 60
+make_mirror other /dev/ram2 /dev/ram3 >/dev/null
+
+dmsetup suspend pl || fail "dmsetup suspend pl"
+resumed=
+trap '[ -n "$resumed" ] || dmsetup resume pl' EXIT
+# The write reaches the mirror and waits in dm, holding the mirror open.
+bmpattern write "$dev" stuck 400K 4K &
+wpid=$!
+sleep 1
+kill -0 $wpid 2>/dev/null || fail "the write finished with its leg suspended"
+mirrorctl destroy m --force >/tmp/case/destroy.out 2>&1 &
+dpid=$!
+sleep 2
+kill -0 $dpid 2>/dev/null || fail "destroy finished with a write stuck on a leg: $(cat /tmp/case/destroy.out)"
+
+# Meanwhile the control path answers; each would hang before the fix.
+run timeout 10 mirrorctl list
+assert_eq 0 "$RC" "mirrorctl list during the stuck destroy (stderr: $ERR)"
+assert_contains "$OUT" "other" "list during the stuck destroy"
+assert_not_contains "$OUT" "m " "list during the stuck destroy shows m"
+run timeout 10 mirrorctl status other --json
+assert_eq 0 "$RC" "mirrorctl status other during the stuck destroy (stderr: $ERR)"
+run timeout 10 mirrorctl status m
+assert_eq 1 "$RC" "status of the mirror being destroyed (stderr: $ERR)"
+# The name is not free until the teardown ends.
+run timeout 10 bmnl create name=s:m primary=s:/dev/ram4 secondary=s:/dev/ram5
+assert_contains "$OUT" "error -16 " "create of the name being destroyed"
+assert_contains "$OUT" "still being destroyed" "create of the name being destroyed"
+run timeout 10 mirrorctl create third /dev/ram4 /dev/ram5
+assert_eq 0 "$RC" "create during the stuck destroy (stderr: $ERR)"
+
+dmsetup resume pl || fail "dmsetup resume pl"
+resumed=1
+wait $dpid
+assert_eq 0 "$?" "destroy exit code after the leg answered ($(cat /tmp/case/destroy.out))"
+wait $wpid
+assert_eq 0 "$?" "the stuck write's exit code"
+dev_verify /dev/mapper/pl stuck 400K 4K
+dev_verify /dev/ram0 stuck 400K 4K
+must mirrorctl destroy other
+must mirrorctl destroy third
+assert_no_mirrors
+must dmsetup remove pl
+for d in /dev/ram0 /dev/ram1 /dev/ram2 /dev/ram3 /dev/ram4 /dev/ram5; do
+	assert_exclusive $d
+done
+must rmmod blkmirror
