@@ -46,6 +46,9 @@ static int on_event_msg(struct nl_msg *msg, void *arg)
 
 	if (nlmsg_hdr(msg)->nlmsg_type != loop->family)
 		return NL_SKIP;
+	/* Events come from the kernel; anything else here is not one. */
+	if (nlmsg_get_src(msg)->nl_pid != 0)
+		return NL_SKIP;
 	if (bm_parse_mirror(msg, &m) < 0)
 		return NL_SKIP;		/* one malformed event is no reason to stop */
 	loop->result = loop->on_event(&m, loop->arg);
@@ -66,7 +69,7 @@ static int open_signalfd(void)
 
 static int event_socket_error(struct event_loop *loop, const char *what, int err)
 {
-	errmsg("events: %s: %s", what, nl_geterror(err));
+	errmsg("%s: events: %s: %s", loop->what, what, nl_geterror(err));
 	events_close(loop);
 	return MCTL_EXIT_FAIL;
 }
@@ -108,7 +111,7 @@ int events_subscribe(struct mctl_ctx *ctx, struct event_loop *loop)
 		return event_socket_error(loop, "non-blocking", err);
 	loop->sigfd = open_signalfd();
 	if (loop->sigfd < 0) {
-		errmsg("signalfd: %s", strerror(errno));
+		errmsg("%s: signalfd: %s", loop->what, strerror(errno));
 		events_close(loop);
 		return MCTL_EXIT_FAIL;
 	}
