@@ -12,7 +12,7 @@ dm_create pri "0 $S linear /dev/ram0 0"
 dm_create sec "0 $S delay /dev/ram1 0 25"
 load_blkmirror
 dev=$(make_mirror m /dev/mapper/pri /dev/mapper/sec --max-rate 16M)
-fio --thread --name=slow --filename="$dev" --rw=randwrite --bs=16k --direct=1 \
+fio --thread --name=slow --filename="$dev" --allow_file_create=0 --rw=randwrite --bs=16k --direct=1 \
 	--ioengine=libaio --iodepth=16 --size=32M --io_size=2M \
 	--verify=crc32c --do_verify=1 --verify_fatal=1 --randrepeat=0 \
 	--output=/tmp/case/fio.out >/dev/null 2>/tmp/case/fio.err ||

@@ -20,7 +20,8 @@ for round in 1 2; do
 		bmnl --dump get >/dev/null 2>&1
 	done ) &
 	dpid=$!
-	fio --thread --name=race --filename="$dev" --rw=randrw --bs=4k --direct=1 \
+	fio --thread --name=race --filename="$dev" --allow_file_create=0 \
+		--rw=randrw --bs=4k --direct=1 \
 		--ioengine=libaio --iodepth=16 --numjobs=2 --offset=16M --size=16M \
 		--time_based --runtime=60 \
 		--output=/tmp/case/fio.out >/dev/null 2>&1 &
@@ -28,6 +29,12 @@ for round in 1 2; do
 	# The logged writer owns the first 16 MiB, fio the rest.
 	bmblk ackwrite "$dev" /tmp/case/acks w$round 32K 8000 - 16M &
 	apid=$!
+	# fio takes seconds to start on a slow kernel: destroy only once it
+	# has the device open.
+	fio_open() {
+		ls -l /proc/$fpid/fd 2>/dev/null | grep -q "$dev"
+	}
+	wait_until 60 fio_open || fail "round $round: fio did not open $dev in 60 s"
 	sleep $round
 	assert_eq resyncing "$(mirror_field m state)" "round $round: state before destroy"
 	must mirrorctl destroy m --force
