@@ -9,7 +9,7 @@ load_dm
 S=$(sectors /dev/ram1)
 dm_create sec "0 $S linear /dev/ram1 0"
 load_blkmirror
-dev=$(make_mirror m /dev/ram0 /dev/mapper/sec --max-rate 8M)
+dev=$(make_mirror m /dev/ram0 /dev/mapper/sec --max-rate 2M)
 
 # 512 writes of 64 KiB sweeping the whole device, across the failure.
 bmblk ackwrite "$dev" /tmp/case/acks w 64K 4000 &

@@ -9,7 +9,7 @@ load_dm dm_flakey
 S=$(sectors /dev/ram0)
 dm_create pri "0 $S linear /dev/ram0 0"
 load_blkmirror
-dev=$(make_mirror m /dev/mapper/pri /dev/ram1 --max-rate 8M)
+dev=$(make_mirror m /dev/mapper/pri /dev/ram1 --max-rate 2M)
 sleep 1
 assert_eq resyncing "$(mirror_field m state)" "state before the failure"
 dm_swap pri "0 $S flakey /dev/ram0 0 0 1 1 error_writes"

@@ -9,10 +9,11 @@ make_legs 32
 load_blkmirror
 for round in 1 2; do
 	rm -f /tmp/case/stop
-	dev=$(make_mirror m /dev/ram0 /dev/ram1 --max-rate 4M)
+	# The copy is held back (1 byte/s) until every client is running.
+	dev=$(make_mirror m /dev/ram0 /dev/ram1 --max-rate 1)
 	mirrorctl monitor m --json >/tmp/case/mon 2>/tmp/case/mon.err &
 	mpid=$!
-	mirrorctl wait m --timeout 60 >/dev/null 2>/tmp/case/wait.err &
+	mirrorctl wait m --timeout 600 >/dev/null 2>/tmp/case/wait.err &
 	wtpid=$!
 	( while [ ! -e /tmp/case/stop ]; do
 		mirrorctl status --json >/dev/null 2>&1
@@ -35,6 +36,7 @@ for round in 1 2; do
 		ls -l /proc/$fpid/fd 2>/dev/null | grep -q "$dev"
 	}
 	wait_until 60 fio_open || fail "round $round: fio did not open $dev in 60 s"
+	must mirrorctl set m --max-rate 4M
 	sleep $round
 	assert_eq resyncing "$(mirror_field m state)" "round $round: state before destroy"
 	must mirrorctl destroy m --force

@@ -28,6 +28,14 @@ settle() {
 	echo 3 >/proc/sys/vm/drop_caches
 	sleep 1
 	echo 3 >/proc/sys/vm/drop_caches
+	# With KASAN (the debug kernel, which has kmemleak too), freed objects
+	# wait in a quarantine; shrinking a cache empties it of its objects.
+	# Elsewhere shrinking only spreads objects over more partial slabs.
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		for _c in /sys/kernel/slab/*/shrink; do
+			echo 1 >"$_c" 2>/dev/null
+		done
+	fi
 	SLAB=$(mem Slab) SUNR=$(mem SUnreclaim) FREE=$(mem MemFree)
 	cp /proc/meminfo /tmp/case/meminfo.$1
 }
@@ -49,15 +57,8 @@ note "$CYCLES cycles in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b - a}
 note "Slab ${s0} -> ${SLAB} kB, SUnreclaim ${u0} -> ${SUNR} kB, MemFree ${f0} -> ${FREE} kB"
 # A leaked control structure, bio pool or gendisk per cycle is >= 1 KiB,
 # so >= 200 KiB over the run; a leaked copy buffer is 4 MiB (MemFree itself
-# moves by several MiB).  With KASAN (the debug kernel, which also has
-# kmemleak) freed objects wait in a quarantine of several hundred KiB that
-# fills over the first cycles: there only the second half counts, and the
-# kmemleak scan after the suite is the precise check.
-if [ -e /sys/kernel/debug/kmemleak ]; then
-	s0=$(awk '$1 == "Slab:" { print $2 }' /tmp/case/meminfo.1)
-	u0=$(awk '$1 == "SUnreclaim:" { print $2 }' /tmp/case/meminfo.1)
-	note "debug kernel: comparing the second $((CYCLES / 2)) cycles only (Slab from $s0, SUnreclaim from $u0 kB)"
-fi
+# moves by several MiB).  On the debug kernel settle() empties KASAN's
+# quarantine, and kmemleak checks each object after the suite.
 assert_le $((u0 + 128)) "$SUNR" "SUnreclaim kB after $CYCLES cycles (started at $u0)"
 assert_le $((s0 + 192)) "$SLAB" "Slab kB after $CYCLES cycles (started at $s0)"
 assert_ge $((f0 - 32768)) "$FREE" "MemFree kB after $CYCLES cycles (started at $f0)"
