@@ -27,9 +27,6 @@ for round in 1 2; do
 		--time_based --runtime=60 \
 		--output=/tmp/case/fio.out >/dev/null 2>&1 &
 	fpid=$!
-	# The logged writer owns the first 16 MiB, fio the rest.
-	bmblk ackwrite "$dev" /tmp/case/acks w$round 32K 8000 - 16M &
-	apid=$!
 	# fio takes seconds to start on a slow kernel: destroy only once it
 	# has the device open.
 	fio_open() {
@@ -37,6 +34,10 @@ for round in 1 2; do
 	}
 	wait_until 60 fio_open || fail "round $round: fio did not open $dev in 60 s"
 	must mirrorctl set m --max-rate 4M
+	# The logged writer owns the first 16 MiB, fio the rest; paced, it
+	# takes 4 s at least, so the destroy lands in the middle of it.
+	bmblk ackwrite "$dev" /tmp/case/acks w$round 32K 8000 - 16M &
+	apid=$!
 	sleep $round
 	assert_eq resyncing "$(mirror_field m state)" "round $round: state before destroy"
 	must mirrorctl destroy m --force
