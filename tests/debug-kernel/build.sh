@@ -7,7 +7,7 @@
 # path of its tree: bzImage in arch/x86/boot/, modules under modinst/.
 # The result is cached under CACHE_DIR, keyed by the
 # source package version and this directory's config, so only the first
-# run on a machine pays (about 8 minutes on 2 cores).
+# run on a machine pays (4 min 15 s measured on 2 idle cores).
 set -eu
 
 cache=$1
