@@ -1,0 +1,51 @@
+#!/bin/sh
+# CHECK: the block layer's own fault injection (fail_make_request) on a leg: primary reads failing on a synced mirror reach the caller as EIO and change nothing else; the secondary failing every request mid-copy degrades the mirror with EIO while every write is acknowledged and on the primary
+# TIMEOUT: 90
+. /tests/lib.sh
+. /tests/cases/faults/faults.inc
+
+F=/sys/kernel/debug/fail_make_request
+[ -d $F ] || skip "no $F (needs CONFIG_FAIL_MAKE_REQUEST; only the debug kernel has it)"
+injection_off() {
+	echo 0 >$F/probability
+	for d in ram0 ram1; do
+		echo 0 >/sys/block/$d/make-it-fail 2>/dev/null
+	done
+}
+trap injection_off EXIT
+echo 0 >$F/verbose		# no stack dumps: the runner fails a case on those
+echo 1 >$F/interval
+echo -1 >$F/times
+echo 100 >$F/probability
+
+make_legs 32
+load_blkmirror
+dev=$(make_mirror m /dev/ram0 /dev/ram1)
+wait_synced m 60
+
+# Primary reads fail: the caller hears it, the mirror stays in sync.
+echo 1 >/sys/block/ram0/make-it-fail
+run dd if="$dev" of=/dev/null bs=4096 count=1 skip=100 iflag=direct
+echo 0 >/sys/block/ram0/make-it-fail
+assert_ne 0 "$RC" "dd exit code reading through a failing primary"
+assert_contains "$ERR" "Input/output error" "dd's error"
+assert_eq synced "$(mirror_field m state)" "state after a failed primary read"
+assert_ge 1 "$(stat_of m primary read_errors)" "primary read_errors"
+dev_verify "$dev" primary
+
+# A second mirror, resyncing, whose secondary fails every request.
+must mirrorctl destroy m
+dev_fill /dev/ram1 stale
+dev=$(make_mirror m /dev/ram0 /dev/ram1 --max-rate 2M)
+bmblk ackwrite "$dev" /tmp/case/acks w 64K 4000 &
+wpid=$!
+sleep 1
+assert_eq resyncing "$(mirror_field m state)" "state before the secondary fails"
+echo 1 >/sys/block/ram1/make-it-fail
+wait $wpid || fail "ackwrite exited $?"
+echo 0 >/sys/block/ram1/make-it-fail
+assert_degraded m secondary 5
+ack_check "$dev" /tmp/case/acks w
+assert_eq 512 "$ACKED" "writes acknowledged with a healthy primary"
+ack_check /dev/ram0 /tmp/case/acks w
+teardown m /dev/ram0 /dev/ram1
