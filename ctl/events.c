@@ -196,16 +196,19 @@ int events_run(struct event_loop *loop)
 	/* Events may be queued already: they arrived while we read state. */
 	ret = drain_events(loop);
 	while (ret == MCTL_CONTINUE) {
-		int wait_ms = -1;
+		int wait_ms = loop->on_idle ? EVENTS_IDLE_MS : -1;
+		int n;
 
 		if (deadline >= 0) {
 			int64_t left = deadline - now_ms();
 
 			if (left <= 0)
 				return MCTL_EXIT_TIMEOUT;
-			wait_ms = (int)left;
+			if (wait_ms < 0 || left < wait_ms)
+				wait_ms = (int)left;
 		}
-		if (poll(pfd, 2, wait_ms) < 0) {
+		n = poll(pfd, 2, wait_ms);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			errmsg("%s: poll: %s", loop->what, strerror(errno));
@@ -215,6 +218,8 @@ int events_run(struct event_loop *loop)
 			return MCTL_EXIT_INTERRUPTED;
 		if (pfd[0].revents)
 			ret = drain_events(loop);
+		else if (n == 0 && loop->on_idle)
+			ret = loop->on_idle(loop->arg);
 	}
 	return ret;
 }

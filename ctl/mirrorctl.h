@@ -162,10 +162,18 @@ struct event_loop {
 	const char *what;		/* command name, for messages */
 	mirror_fn on_event;		/* returns MCTL_CONTINUE or an exit code */
 	int (*on_overrun)(void *arg);	/* re-read state after lost events */
+	int (*on_idle)(void *arg);	/* no event for EVENTS_IDLE_MS: look */
 	void *arg;
 	int timeout_ms;			/* < 0: none */
 	int result;			/* verdict of the last handler call */
 };
+
+/*
+ * The kernel may fail to allocate an event; the one lost may be the last
+ * (COMPLETE), with no later gap to show it.  Listeners that must not miss
+ * the end look at the state after this long without an event.
+ */
+#define EVENTS_IDLE_MS	2000
 
 int events_subscribe(struct mctl_ctx *ctx, struct event_loop *loop);
 int events_run(struct event_loop *loop);

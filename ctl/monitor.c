@@ -122,11 +122,35 @@ static int read_state(void *arg)
 	return MCTL_CONTINUE;
 }
 
+/* A mirror whose events went further than we heard: show its state. */
+static int show_if_behind(const struct mirror_msg *m, void *arg)
+{
+	struct monitor *mon = arg;
+	struct seen *s;
+
+	if (!wanted(mon, m))
+		return MCTL_CONTINUE;
+	s = seen_of(mon, m->name);
+	if (s && msg_has(m, BLKMIRROR_A_EVENT_SEQ) && m->event_seq <= s->seq)
+		return MCTL_CONTINUE;
+	return show_state(m, mon);
+}
+
+/* Quiet for a while: an event the kernel could not send may be the last. */
+static int check_state(void *arg)
+{
+	struct monitor *mon = arg;
+	int err = bm_get_mirror(&mon->ctx->nl, NULL, show_if_behind, mon);
+
+	return err ? bm_report(&mon->ctx->nl, err) : MCTL_CONTINUE;
+}
+
 int cmd_monitor(struct mctl_ctx *ctx)
 {
 	struct monitor mon = { .ctx = ctx, .name = ctx->args.pos[0] };
 	struct event_loop loop = {
-		.on_event = show_event, .on_overrun = read_state, .arg = &mon,
+		.on_event = show_event, .on_overrun = read_state,
+		.on_idle = check_state, .arg = &mon,
 		.timeout_ms = -1,
 	};
 	int ret;

@@ -202,7 +202,8 @@ int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet)
 		.result = MCTL_CONTINUE,
 	};
 	struct event_loop loop = {
-		.on_event = wait_on_msg, .on_overrun = wait_on_overrun, .arg = &w,
+		.on_event = wait_on_msg, .on_overrun = wait_on_overrun,
+		.on_idle = wait_on_overrun, .arg = &w,
 		.timeout_ms = -1,
 	};
 	int ret;
