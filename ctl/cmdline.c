@@ -41,6 +41,8 @@ static const struct mctl_option options[OPT_COUNT] = {
 		"resync rate limit, e.g. 100M/s; 0 or 'unlimited' for none" },
 	[OPT_TIMEOUT] = { "timeout", "SECONDS", parse_seconds,
 		"give up after SECONDS (exit 5)" },
+	[OPT_NO_WAIT] = { "no-wait", NULL, NULL,
+		"return once the teardown has begun, not when it is over" },
 };
 
 static int cmd_help(struct mctl_ctx *ctx);
@@ -52,8 +54,11 @@ static const struct mctl_cmd commands[] = {
 	    OPT_BIT(OPT_REGION_SIZE) | OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_WAIT) | OPT_BIT(OPT_JSON),
 	    "Create mirror NAME, copying PRIMARY onto SECONDARY in the background,\n"
 	    "and print its device node.", cmd_create, CMD_NETLINK },
-	{ "destroy", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_FORCE),
-	    "Remove mirror NAME; the legs are left as they are.", cmd_destroy, CMD_NETLINK },
+	{ "destroy", { { "NAME", ARG_MIRROR, false } },
+	    OPT_BIT(OPT_FORCE) | OPT_BIT(OPT_NO_WAIT) | OPT_BIT(OPT_TIMEOUT),
+	    "Remove mirror NAME; the legs are left as they are.  Waits until its\n"
+	    "legs are closed and the name is free (exit 5 on timeout).",
+	    cmd_destroy, CMD_NETLINK },
 	{ "list", { { 0 } }, OPT_BIT(OPT_JSON),
 	    "One line per mirror: name, device, state, percent in sync.", cmd_list, CMD_NETLINK },
 	{ "status", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON),

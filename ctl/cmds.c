@@ -172,8 +172,12 @@ int cmd_create(struct mctl_ctx *ctx)
 
 int cmd_destroy(struct mctl_ctx *ctx)
 {
-	return send_request(ctx, mirror_request(ctx, BLKMIRROR_CMD_DESTROY, destroy_attrs,
-						ARRAY_SIZE(destroy_attrs)), NULL);
+	struct nl_msg *msg = mirror_request(ctx, BLKMIRROR_CMD_DESTROY, destroy_attrs,
+					    ARRAY_SIZE(destroy_attrs));
+
+	if (!msg || opt_given(&ctx->args, OPT_NO_WAIT))
+		return send_request(ctx, msg, NULL);
+	return destroy_and_wait(ctx, msg);
 }
 
 int cmd_set(struct mctl_ctx *ctx)

@@ -42,6 +42,7 @@ enum mctl_opt {
 	OPT_FORCE,
 	OPT_WAIT,
 	OPT_JSON,
+	OPT_NO_WAIT,
 	OPT_COUNT
 };
 
@@ -132,6 +133,8 @@ struct mirror_msg {
 	uint32_t fail_leg, fail_errno;
 	uint64_t size, synced_bytes, rate, max_rate, fail_sector;
 	uint64_t event_seq;		/* events: this one's; GET: the last sent */
+	uint64_t unreadable_sectors, unreadable_first;
+	uint64_t range_sector, range_sectors;	/* UNREADABLE events */
 	uint64_t stats[2][BLKMIRROR_STAT_MAX + 1];	/* [0] primary, [1] secondary */
 };
 
@@ -181,6 +184,7 @@ void events_close(struct event_loop *loop);
 bool event_is_new(uint64_t *seen, const struct mirror_msg *m);
 
 int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet);
+int destroy_and_wait(struct mctl_ctx *ctx, struct nl_msg *msg);
 int cmd_wait(struct mctl_ctx *ctx);
 int cmd_monitor(struct mctl_ctx *ctx);
 

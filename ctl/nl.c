@@ -51,6 +51,10 @@ static struct nla_policy mirror_policy[BLKMIRROR_A_MAX + 1] = {
 	[BLKMIRROR_A_FAIL_ERRNO]	= { .type = NLA_U32 },
 	[BLKMIRROR_A_FAIL_SECTOR]	= { .type = NLA_U64 },
 	[BLKMIRROR_A_EVENT_SEQ]		= { .type = NLA_U64 },
+	[BLKMIRROR_A_UNREADABLE_SECTORS] = { .type = NLA_U64 },
+	[BLKMIRROR_A_UNREADABLE_FIRST]	= { .type = NLA_U64 },
+	[BLKMIRROR_A_RANGE_SECTOR]	= { .type = NLA_U64 },
+	[BLKMIRROR_A_RANGE_SECTORS]	= { .type = NLA_U64 },
 };
 
 #define FIELD(attr, member) { attr, offsetof(struct mirror_msg, member) }
@@ -80,6 +84,10 @@ static const struct { int attr; size_t off; } str_fields[] = {
 	FIELD(BLKMIRROR_A_MAX_RATE, max_rate),
 	FIELD(BLKMIRROR_A_FAIL_SECTOR, fail_sector),
 	FIELD(BLKMIRROR_A_EVENT_SEQ, event_seq),
+	FIELD(BLKMIRROR_A_UNREADABLE_SECTORS, unreadable_sectors),
+	FIELD(BLKMIRROR_A_UNREADABLE_FIRST, unreadable_first),
+	FIELD(BLKMIRROR_A_RANGE_SECTOR, range_sector),
+	FIELD(BLKMIRROR_A_RANGE_SECTORS, range_sectors),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -48,6 +48,7 @@ static const char *event_name(uint8_t cmd)
 	case BLKMIRROR_EVENT_COMPLETE:	return "complete";
 	case BLKMIRROR_EVENT_DEGRADED:	return "degraded";
 	case BLKMIRROR_EVENT_DESTROYED:	return "destroyed";
+	case BLKMIRROR_EVENT_UNREADABLE:	return "unreadable";
 	default:			return NULL;
 	}
 }
@@ -129,6 +130,10 @@ void print_status(const struct mirror_msg *m)
 		print_failure(stdout, m);
 		putchar('\n');
 	}
+	if (m->unreadable_sectors)
+		printf("  %-19s %llu sectors the copy could not read from the primary, from sector %llu\n",
+		       "unreadable:", (unsigned long long)m->unreadable_sectors,
+		       (unsigned long long)m->unreadable_first);
 	printf("  %-19s %s (%llu bytes)\n", "size:", fmt_bytes(m->size, b1),
 	       (unsigned long long)m->size);
 	printf("  %-19s %u\n", "logical block size:", m->lbs);
@@ -208,6 +213,11 @@ static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool 
 	json_u64(j, "primary_lbs", m->primary_lbs);
 	json_u64(j, "secondary_lbs", m->secondary_lbs);
 	json_failure(j, m);
+	json_u64(j, "unreadable_sectors", m->unreadable_sectors);
+	if (m->unreadable_sectors)
+		json_u64(j, "unreadable_first_sector", m->unreadable_first);
+	else
+		json_null(j, "unreadable_first_sector");
 	json_stats(j, "primary_stats", m->stats[0]);
 	json_stats(j, "secondary_stats", m->stats[1]);
 }
@@ -247,9 +257,15 @@ static void json_event(const struct mirror_msg *m)
 		break;
 	case BLKMIRROR_EVENT_COMPLETE:
 		json_u64(&j, "size_bytes", m->size);
+		json_u64(&j, "unreadable_sectors", m->unreadable_sectors);
 		break;
 	case BLKMIRROR_EVENT_DEGRADED:
 		json_failure(&j, m);
+		break;
+	case BLKMIRROR_EVENT_UNREADABLE:
+		json_u64(&j, "sector", m->range_sector);
+		json_u64(&j, "sectors", m->range_sectors);
+		json_u64(&j, "unreadable_sectors", m->unreadable_sectors);
 		break;
 	}
 	json_end(&j);
@@ -271,10 +287,19 @@ static void human_event(const struct mirror_msg *m)
 		break;
 	case BLKMIRROR_EVENT_COMPLETE:
 		printf(" in sync (%s)", fmt_bytes(m->size, b1));
+		if (m->unreadable_sectors)
+			printf(", except %llu sectors the copy could not read",
+			       (unsigned long long)m->unreadable_sectors);
 		break;
 	case BLKMIRROR_EVENT_DEGRADED:
 		putchar(' ');
 		print_failure(stdout, m);
+		break;
+	case BLKMIRROR_EVENT_UNREADABLE:
+		printf(" primary sectors %llu-%llu could not be read; copy goes on (%llu unreadable in all)",
+		       (unsigned long long)m->range_sector,
+		       (unsigned long long)(m->range_sector + m->range_sectors - 1),
+		       (unsigned long long)m->unreadable_sectors);
 		break;
 	}
 	putchar('\n');

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <netlink/msg.h>
+
 #include "mirrorctl.h"
 
 #define BAR_WIDTH	30
@@ -228,4 +230,78 @@ int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet)
 int cmd_wait(struct mctl_ctx *ctx)
 {
 	return wait_for_sync(ctx, ctx->args.pos[0], false);
+}
+
+/*---------------------------------------------------------------------------
+ * destroy: the kernel answers once the teardown has begun, or after a
+ * short wait, and finishes it in the background; DESTROYED says the legs
+ * are closed and the name is free.  Joining the events group before the
+ * request is sent is what makes that event impossible to miss.
+ */
+
+struct destroy_waiter {
+	struct mctl_ctx *ctx;
+	const char *name;
+};
+
+static int destroy_on_event(const struct mirror_msg *m, void *arg)
+{
+	struct destroy_waiter *w = arg;
+
+	if (m->cmd == BLKMIRROR_EVENT_DESTROYED && m->name && !strcmp(m->name, w->name))
+		return MCTL_EXIT_OK;
+	return MCTL_CONTINUE;
+}
+
+static int ignore_mirror(const struct mirror_msg *m, void *arg)
+{
+	(void)m;
+	(void)arg;
+	return MCTL_CONTINUE;
+}
+
+/*
+ * The event may have been lost (the kernel allocates it): ask.  EBUSY is
+ * the kernel's "being destroyed"; anything else means ours is gone (a
+ * mirror of that name now is somebody's new one).
+ */
+static int destroy_check(void *arg)
+{
+	struct destroy_waiter *w = arg;
+	int err = bm_get_mirror(&w->ctx->nl, w->name, ignore_mirror, w);
+
+	if (err == -EBUSY)
+		return MCTL_CONTINUE;
+	if (err == 0 || err == -ENODEV)
+		return MCTL_EXIT_OK;
+	return bm_report(&w->ctx->nl, err);
+}
+
+int destroy_and_wait(struct mctl_ctx *ctx, struct nl_msg *msg)
+{
+	struct destroy_waiter w = { .ctx = ctx, .name = ctx->args.pos[0] };
+	struct event_loop loop = {
+		.on_event = destroy_on_event, .on_overrun = destroy_check,
+		.on_idle = destroy_check, .arg = &w, .timeout_ms = -1,
+	};
+	int ret;
+
+	if (opt_given(&ctx->args, OPT_TIMEOUT))
+		loop.timeout_ms = (int)ctx->args.val[OPT_TIMEOUT] * 1000;
+	ret = events_subscribe(ctx, &loop);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	ret = bm_report(&ctx->nl, bm_request(&ctx->nl, msg, NULL, ctx));
+	if (!ret)
+		ret = events_run(&loop);
+	events_close(&loop);
+	if (ret == MCTL_EXIT_TIMEOUT)
+		errmsg("%s %s: teardown not over after %llu seconds (a leg is not answering?); it goes on in the kernel",
+		       ctx->nl.what, w.name, (unsigned long long)ctx->args.val[OPT_TIMEOUT]);
+	else if (ret == MCTL_EXIT_INTERRUPTED)
+		errmsg("%s %s: interrupted; the teardown goes on in the kernel",
+		       ctx->nl.what, w.name);
+	return ret;
 }

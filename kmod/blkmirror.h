@@ -7,6 +7,7 @@
  *	io.c		foreground I/O: routing, clones, completion
  *	resync.c	the background copy thread
  *	region.c	window arithmetic (pure; see region.h)
+ *	unreadable.c	ranges of the primary the copy could not read
  *	netlink.c	generic netlink commands
  *	events.c	multicast notifications
  */
@@ -16,7 +17,9 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/mutex.h>
+#include <linux/netlink.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -59,18 +62,36 @@ struct bm_leg {
 
 struct bm_resync;
 
+/* unreadable.c: what the copy could not read from the primary. */
+#define BM_UNREADABLE_MAX	16
+
+struct bm_unreadable {
+	spinlock_t lock;		/* taken from bio completion */
+	unsigned int nr;
+	bool overflow;			/* a range had no room in @r */
+	u64 sectors;			/* READ_ONCE; all ranges, listed or not */
+	struct {
+		sector_t start, end;
+	} r[BM_UNREADABLE_MAX];
+};
+
 /* Per-request state, carried in the front pad of the primary clone. */
 struct bm_io {
 	struct blkmirror *m;
 	struct bio *orig;
 	atomic_t remaining;		/* legs still in flight */
-	blk_status_t status;		/* the primary's verdict is the caller's */
+	/*
+	 * Each leg's completion writes only its own verdict, so that they
+	 * need no ordering between them; bm_io_put() decides.
+	 */
+	blk_status_t status[BM_NR_LEGS];
 	int ahead_gen;			/* counted in m->ahead[], or -1 */
 	bool acct;			/* in the disk's I/O statistics */
 	bool flush_only;		/* the secondary got an empty flush */
 	bool mirrored;			/* the secondary got the request too */
 	bool notsupp[BM_NR_LEGS];	/* the leg lacks this discard/zeroes */
 	unsigned long start_time;	/* for them, from bio_start_io_acct() */
+	struct llist_node retry_node;	/* m->read_retries */
 	struct bio clone;		/* must be last */
 };
 
@@ -129,6 +150,13 @@ struct blkmirror {
 	u64 event_seq;
 	unsigned int last_percent;
 	struct work_struct degraded_work;
+	struct work_struct free_work;	/* see bm_free_disk() */
+
+	/* Reads the primary failed, to be served by the secondary. */
+	struct llist_head read_retries;
+	struct work_struct read_retry_work;
+
+	struct bm_unreadable unreadable;
 };
 
 /*
@@ -141,6 +169,15 @@ extern struct mutex bm_ctl_mutex;
 extern struct list_head bm_mirrors;
 extern struct list_head bm_dying;
 extern int bm_major;
+/*
+ * Teardowns run here, outside the netlink handler that asked for them:
+ * genetlink holds its family lock across a handler, and a leg that stops
+ * answering would hold it, and with it every genetlink family, for as
+ * long as the teardown waits.  Module exit flushes it.
+ */
+extern struct workqueue_struct *bm_wq;
+/* Work in the I/O path (read retries): it must progress under reclaim. */
+extern struct workqueue_struct *bm_io_wq;
 struct blkmirror *bm_find(const char *name);		/* bm_ctl_mutex held */
 struct blkmirror *bm_find_devt(dev_t devt);		/* bm_ctl_mutex held */
 bool bm_name_taken(const char *name);			/* bm_ctl_mutex held */
@@ -169,6 +206,13 @@ void bm_dispatch_write(struct blkmirror *m, struct bio *bio);
 void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 		 sector_t sector);
 bool bm_secondary_usable(const struct blkmirror *m);	/* @lock held */
+void bm_read_retry_workfn(struct work_struct *work);
+
+/* unreadable.c */
+void bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end);
+void bm_unreadable_written(struct blkmirror *m, sector_t start, sector_t end);
+bool bm_unreadable_overlaps(struct blkmirror *m, sector_t start, sector_t end);
+u64 bm_unreadable_get(struct blkmirror *m, sector_t *first);
 
 /* resync.c */
 int bm_resync_start(struct blkmirror *m);
@@ -182,11 +226,42 @@ void bm_event_progress(struct blkmirror *m, bool force);
 void bm_event_complete(struct blkmirror *m);
 void bm_event_degraded(struct blkmirror *m);
 void bm_event_destroyed(struct blkmirror *m);
+void bm_event_unreadable(struct blkmirror *m, sector_t start, sector_t end);
 
 /* netlink.c */
 extern struct genl_family bm_genl_family;
 int bm_netlink_init(void);
 void bm_netlink_exit(void);
 int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m);
+
+/*
+ * Extended ACK text with values in it.  Not NL_SET_ERR_MSG_FMT: 6.1 lacks
+ * it, and from 6.2 it formats into 80 bytes inside the extack, which cuts
+ * any message that names a leg.  The extack only keeps a pointer, read
+ * after our handler returns, so the text goes into a ring of static
+ * buffers, each long enough for two leg paths.  A slot is reused only
+ * after BM_EXTACK_SLOTS later formatted messages; a request's ACK is built
+ * microseconds after its handler returns, so reuse would take that many
+ * failing requests in between.  Only CAP_SYS_ADMIN callers reach it (see
+ * bm_extack_may_format()).  If root did race that many of its own
+ * refusals, it could read another request's text, or a message that grew
+ * while netlink_ack() copied it would be dropped with a WARN; never a
+ * stale pointer or a read past the ring.
+ */
+#define BM_EXTACK_SLOTS	64
+#define BM_EXTACK_LEN	(2 * BLKMIRROR_PATH_MAX + 256)
+__printf(2, 3) void bm_extack(struct netlink_ext_ack *extack,
+			      const char *fmt, ...);
+
+/*
+ * May this request's refusal be a formatted message?  Only for
+ * CAP_SYS_ADMIN callers: anyone may send GET, and a flood of failing GETs
+ * could otherwise rewrite a slot while netlink_ack() sizes and copies it,
+ * which trips a WARN there.  Unprivileged refusals are fixed strings.
+ */
+static inline bool bm_extack_may_format(bool admin)
+{
+	return admin;
+}
 
 #endif /* BLKMIRROR_H */

@@ -12,7 +12,6 @@
 
 #include <linux/blkdev.h>
 #include <linux/file.h>
-#include <linux/netlink.h>
 
 #include "generated/compat.h"
 
@@ -93,6 +92,30 @@ static inline void bm_disk_set_cache(struct gendisk *disk, bool wc, bool fua)
 }
 
 /*
+ * Before 6.11 the queue flags are not stacked with the limits.  A leg that
+ * checksums data in flight needs stable pages from whoever writes through
+ * us; and we are non-rotational only if both legs are, since writes go to
+ * both.  From 6.11 blk_stack_limits() inherits both features.
+ */
+static inline void bm_disk_stack_flags(struct gendisk *disk,
+				       struct block_device *p,
+				       struct block_device *s)
+{
+#if !defined(HAVE_BLK_FEAT_WRITE_CACHE)
+	struct request_queue *q = disk->queue;
+
+	if (blk_queue_stable_writes(bdev_get_queue(p)) ||
+	    blk_queue_stable_writes(bdev_get_queue(s)))
+		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
+	if (blk_queue_nonrot(bdev_get_queue(p)) &&
+	    blk_queue_nonrot(bdev_get_queue(s)))
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	else
+		blk_queue_flag_clear(QUEUE_FLAG_NONROT, q);
+#endif
+}
+
+/*
  * Account our I/O in /proc/diskstats and the disk's stat file, as md and
  * dm do; bio-based queues do not by default.
  */
@@ -138,43 +161,5 @@ static inline void bm_fops_release(struct gendisk *disk, fmode_t mode)
 	bm_release_disk(disk);
 }
 #endif
-
-/*
- * Extended ACK text with values in it.  6.2+ formats into the extack.
- * 6.1 only keeps a pointer, read after our handler returns, so the text
- * goes into a small ring of static buffers.  A slot is reused only after
- * BM_EXTACK_SLOTS later formatted messages; a request's ACK is built
- * microseconds after its handler returns, so reuse would take that many
- * failing requests in between.  Only CAP_SYS_ADMIN callers reach it (see
- * bm_extack_may_format()).  If root did race that many of its own
- * refusals, it could read another request's text, or a message that grew
- * while netlink_ack() copied it would be dropped with a WARN; never a
- * stale pointer or a read past the ring.
- */
-#if defined(HAVE_NL_SET_ERR_MSG_FMT)
-#define bm_extack(extack, fmt, ...) NL_SET_ERR_MSG_FMT(extack, fmt, ##__VA_ARGS__)
-#else
-#define BM_EXTACK_SLOTS	64
-#define BM_EXTACK_LEN	192
-__printf(2, 3) void bm_extack_fmt(struct netlink_ext_ack *extack,
-				  const char *fmt, ...);
-#define bm_extack(extack, fmt, ...) bm_extack_fmt(extack, fmt, ##__VA_ARGS__)
-#endif
-
-/*
- * May this request's refusal be a formatted message?  Always on 6.2+.  On
- * 6.1 only for CAP_SYS_ADMIN callers: anyone may send GET, and a flood of
- * failing GETs could otherwise rewrite a slot while netlink_ack() sizes
- * and copies it, which trips a WARN there.  Unprivileged refusals are
- * fixed strings.
- */
-static inline bool bm_extack_may_format(bool admin)
-{
-#if defined(HAVE_NL_SET_ERR_MSG_FMT)
-	return true;
-#else
-	return admin;
-#endif
-}
 
 #endif /* BLKMIRROR_COMPAT_H */

@@ -56,10 +56,25 @@ static void bm_free(struct blkmirror *m);
  */
 static atomic_t bm_nr_alive = ATOMIC_INIT(0);
 
-/* The last reference to the disk is gone: nobody can reach @m any more. */
+static void bm_free_workfn(struct work_struct *work)
+{
+	bm_free(container_of(work, struct blkmirror, free_work));
+}
+
+/*
+ * The last reference to the disk is gone: nobody can reach @m any more.
+ * The block layer drops our module reference before that last put (6.1's
+ * blkdev_put(), and bdev_release() since), so rmmod may already wait in
+ * bm_exit_disks() for @m to be freed.  Freeing here would wake it while
+ * this function still returns through module text.  The work item frees
+ * instead, and module exit destroys bm_wq, which waits for the item to
+ * return; what is left here is the return from queue_work().
+ */
 static void bm_free_disk(struct gendisk *disk)
 {
-	bm_free(disk->private_data);
+	struct blkmirror *m = disk->private_data;
+
+	queue_work(bm_wq, &m->free_work);
 }
 
 static const struct block_device_operations bm_fops = {
@@ -74,7 +89,7 @@ static const struct block_device_operations bm_fops = {
 
 /*
  * @detail: the message may quote what was sent.  Only where the 6.1
- * formatted-message fallback is safe to use (see compat.h); otherwise the
+ * formatted-message ring is safe to use (see blkmirror.h); otherwise the
  * text is fixed and the caller knows what it sent.
  */
 int bm_name_valid(const char *name, bool detail,
@@ -272,6 +287,8 @@ static void bm_build_limits(struct blkmirror *m, struct queue_limits *lim)
 	blk_set_stacking_limits(lim);
 	blk_stack_limits(lim, &bdev_get_queue(p)->limits, 0);
 	blk_stack_limits(lim, &bdev_get_queue(s)->limits, 0);
+	/* We refuse it: what the legs could do must not be advertised. */
+	lim->max_secure_erase_sectors = 0;
 	lim->max_discard_sectors = bdev_max_discard_sectors(p);
 	lim->max_hw_discard_sectors = bdev_max_discard_sectors(p);
 	lim->discard_granularity = bdev_get_queue(p)->limits.discard_granularity;
@@ -306,6 +323,7 @@ static int bm_alloc_gendisk(struct blkmirror *m)
 	bm_disk_set_cache(disk, bdev_write_cache(p) || bdev_write_cache(s),
 			  bdev_fua(p) || bdev_fua(s));
 	bm_disk_set_io_stat(disk);
+	bm_disk_stack_flags(disk, p, s);
 	m->disk = disk;
 	return 0;
 }
@@ -341,13 +359,21 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	init_waitqueue_head(&m->ahead_wq);
 	init_waitqueue_head(&m->inflight_wq);
 	INIT_WORK(&m->degraded_work, bm_degraded_workfn);
+	INIT_WORK(&m->free_work, bm_free_workfn);
+	init_llist_head(&m->read_retries);
+	INIT_WORK(&m->read_retry_work, bm_read_retry_workfn);
+	spin_lock_init(&m->unreadable.lock);
 
-	/* The primary clone carries the per-request state in front of it. */
+	/*
+	 * The primary clone carries the per-request state in front of it.
+	 * Clones share the caller's bvecs and flushes have none: neither
+	 * pool needs a bvec pool of its own.
+	 */
 	ret = bioset_init(&m->clone_bs, BIO_POOL_SIZE,
-			  offsetof(struct bm_io, clone), BIOSET_NEED_BVECS);
+			  offsetof(struct bm_io, clone), 0);
 	if (ret)
 		goto free;
-	ret = bioset_init(&m->leg_bs, BIO_POOL_SIZE, 0, BIOSET_NEED_BVECS);
+	ret = bioset_init(&m->leg_bs, BIO_POOL_SIZE, 0, 0);
 	if (ret)
 		goto exit_clone;
 	ret = bioset_init(&m->split_bs, BIO_POOL_SIZE, 0, 0);
@@ -377,6 +403,7 @@ static void bm_free(struct blkmirror *m)
 	int i;
 
 	flush_work(&m->degraded_work);
+	flush_work(&m->read_retry_work);
 	for (i = 0; i < BM_NR_LEGS; i++)
 		kfree(m->legs[i].path);
 	if (m->index >= 0)
@@ -536,6 +563,8 @@ void bm_destroy_finish(struct blkmirror *m)
 	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
 	synchronize_rcu();
 	flush_work(&m->degraded_work);
+	/* Its last retry has completed; let the work item return. */
+	flush_work(&m->read_retry_work);
 
 	for (i = 0; i < BM_NR_LEGS; i++) {
 		if (i == BM_SECONDARY && m->state == BLKMIRROR_STATE_DEGRADED &&

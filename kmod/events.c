@@ -106,6 +106,7 @@ out:
 void bm_event_complete(struct blkmirror *m)
 {
 	struct sk_buff *skb;
+	sector_t first;
 	bool complete;
 	void *hdr;
 
@@ -127,6 +128,9 @@ void bm_event_complete(struct blkmirror *m)
 			      nla_put_u64_64bit(skb, BLKMIRROR_A_SIZE,
 						(u64)m->win.nr_sectors <<
 						SECTOR_SHIFT,
+						BLKMIRROR_A_PAD) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_UNREADABLE_SECTORS,
+						bm_unreadable_get(m, &first),
 						BLKMIRROR_A_PAD));
 out:
 	mutex_unlock(&m->event_mutex);
@@ -166,5 +170,25 @@ void bm_event_destroyed(struct blkmirror *m)
 	skb = bm_event_start(m, BLKMIRROR_EVENT_DESTROYED, &hdr);
 	if (skb)
 		bm_event_send(skb, hdr, 0);
+	mutex_unlock(&m->event_mutex);
+}
+
+void bm_event_unreadable(struct blkmirror *m, sector_t start, sector_t end)
+{
+	struct sk_buff *skb;
+	sector_t first;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	skb = bm_event_start(m, BLKMIRROR_EVENT_UNREADABLE, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_RANGE_SECTOR,
+						start, BLKMIRROR_A_PAD) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_RANGE_SECTORS,
+						end - start, BLKMIRROR_A_PAD) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_UNREADABLE_SECTORS,
+						bm_unreadable_get(m, &first),
+						BLKMIRROR_A_PAD));
 	mutex_unlock(&m->event_mutex);
 }

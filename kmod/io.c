@@ -114,6 +114,8 @@ static void bm_io_put(struct bm_io *io)
 	bool acct = io->acct;
 	unsigned long start_time = io->start_time;
 
+	blk_status_t status;
+
 	if (!atomic_dec_and_test(&io->remaining))
 		return;
 
@@ -127,7 +129,16 @@ static void bm_io_put(struct bm_io *io)
 		bm_fail_leg(m, BM_SECONDARY, -EOPNOTSUPP,
 			    orig->bi_iter.bi_sector);
 
-	orig->bi_status = io->status;
+	/*
+	 * The primary's verdict first: it is the authoritative copy.  Only
+	 * ever write an error: @orig may be the remainder of a split whose
+	 * front piece already failed it through bio_chain().
+	 */
+	status = io->status[BM_PRIMARY] ?: io->status[BM_SECONDARY];
+	if (status)
+		orig->bi_status = status;
+	else if (io->mirrored && bio_op(orig) != REQ_OP_DISCARD)
+		bm_unreadable_written(m, orig->bi_iter.bi_sector, bio_end_sector(orig));
 	bio_put(&io->clone);		/* frees @io */
 	if (gen >= 0 && atomic_dec_and_test(&m->ahead[gen]))
 		wake_up(&m->ahead_wq);
@@ -150,16 +161,91 @@ static bool bm_unsupported(struct bio *clone)
 		bio_op(clone) == REQ_OP_DISCARD);
 }
 
+/*
+ * May a read the primary failed be served by the secondary?  Only where
+ * the secondary is known to hold the same data: behind the copy, in a
+ * mirror that has not failed, outside what the copy could not read.
+ */
+static bool bm_read_retry_ok(struct blkmirror *m, struct bio *orig)
+{
+	sector_t start = orig->bi_iter.bi_sector, end = bio_end_sector(orig);
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&m->lock, flags);
+	ok = m->state == BLKMIRROR_STATE_SYNCED ||
+	     (bm_secondary_usable(m) && end <= bm_region_start(&m->win, m->win.lo));
+	spin_unlock_irqrestore(&m->lock, flags);
+	return ok && !bm_unreadable_overlaps(m, start, end);
+}
+
+static void bm_read_retry_endio(struct bio *clone)
+{
+	struct bm_io *io = clone->bi_private;
+	struct blkmirror *m = io->m;
+	struct bio *orig = io->orig;
+
+	/* The secondary's verdict is the caller's now. */
+	io->status[BM_PRIMARY] = clone->bi_status;
+	if (clone->bi_status) {
+		bm_count_error(&m->legs[BM_SECONDARY], clone, true);
+		pr_warn_ratelimited("blkmirror: %s: read at sector %llu failed on both legs\n",
+				    m->name,
+				    (unsigned long long)orig->bi_iter.bi_sector);
+	} else {
+		pr_warn_ratelimited("blkmirror: %s: read at sector %llu failed on primary %s; served by secondary %s\n",
+				    m->name,
+				    (unsigned long long)orig->bi_iter.bi_sector,
+				    m->legs[BM_PRIMARY].path,
+				    m->legs[BM_SECONDARY].path);
+	}
+	bio_put(clone);
+	bm_io_put(io);
+}
+
+/* Resubmit, from process context, the reads the primary failed. */
+void bm_read_retry_workfn(struct work_struct *work)
+{
+	struct blkmirror *m = container_of(work, struct blkmirror,
+					   read_retry_work);
+	struct llist_node *list = llist_del_all(&m->read_retries);
+	struct bm_io *io, *tmp;
+
+	llist_for_each_entry_safe(io, tmp, list, retry_node) {
+		struct bio *clone;
+
+		clone = bio_alloc_clone(m->legs[BM_SECONDARY].bdev, io->orig,
+					GFP_NOIO, &m->leg_bs);
+		clone->bi_private = io;
+		clone->bi_end_io = bm_read_retry_endio;
+		bm_count_submit(&m->legs[BM_SECONDARY], clone);
+		submit_bio_noacct(clone);
+	}
+}
+
 static void bm_primary_endio(struct bio *clone)
 {
 	struct bm_io *io = container_of(clone, struct bm_io, clone);
 	struct blkmirror *m = io->m;
 
+	/*
+	 * A read error on an in-sync mirror is what the secondary is for:
+	 * the caller gets its data, and only a failure of both legs fails
+	 * it.  The primary stays in service: one bad sector is not a dead
+	 * disk, and writes still go to it first.
+	 */
+	if (bio_op(clone) == REQ_OP_READ && clone->bi_status &&
+	    bm_read_retry_ok(m, io->orig)) {
+		bm_count_error(&m->legs[BM_PRIMARY], clone, true);
+		if (llist_add(&io->retry_node, &m->read_retries))
+			queue_work(bm_io_wq, &m->read_retry_work);
+		return;
+	}
+
+	io->status[BM_PRIMARY] = clone->bi_status;
 	if (bm_unsupported(clone)) {
-		io->status = clone->bi_status;
 		io->notsupp[BM_PRIMARY] = true;
 	} else if (clone->bi_status) {
-		io->status = clone->bi_status;
 		bm_count_error(&m->legs[BM_PRIMARY], clone,
 			       bio_sectors(io->orig));
 		/*
@@ -184,7 +270,7 @@ static void bm_secondary_endio(struct bio *clone)
 		io->notsupp[BM_SECONDARY] = true;
 		/* A discard is only a hint; unzeroed blocks would be a lie. */
 		if (bio_op(clone) == REQ_OP_WRITE_ZEROES)
-			io->status = clone->bi_status;
+			io->status[BM_SECONDARY] = clone->bi_status;
 	} else if (clone->bi_status) {
 		/* An empty flush sent alongside a write ahead has no data. */
 		bm_count_error(&m->legs[BM_SECONDARY], clone,
@@ -229,7 +315,8 @@ static void bm_issue(struct blkmirror *m, struct bio *bio, unsigned int to,
 	io = container_of(pclone, struct bm_io, clone);
 	io->m = m;
 	io->orig = bio;
-	io->status = BLK_STS_OK;
+	io->status[BM_PRIMARY] = BLK_STS_OK;
+	io->status[BM_SECONDARY] = BLK_STS_OK;
 	io->ahead_gen = ahead_gen;
 	/*
 	 * A write parked behind a region copy is counted from when it is let

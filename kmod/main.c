@@ -6,6 +6,7 @@
  * This file holds module init/exit and the registry of mirrors.
  */
 #include <linux/module.h>
+#include <linux/workqueue.h>
 
 #include "blkmirror.h"
 
@@ -13,6 +14,8 @@
 DEFINE_MUTEX(bm_ctl_mutex);
 LIST_HEAD(bm_mirrors);
 LIST_HEAD(bm_dying);
+struct workqueue_struct *bm_wq;
+struct workqueue_struct *bm_io_wq;
 
 struct blkmirror *bm_find(const char *name)
 {
@@ -53,26 +56,47 @@ static int __init bm_init(void)
 {
 	int ret;
 
+	/* Unbound: each stuck teardown gets a worker and holds up no other. */
+	bm_wq = alloc_workqueue("blkmirror", WQ_UNBOUND, 0);
+	if (!bm_wq)
+		return -ENOMEM;
+	bm_io_wq = alloc_workqueue("blkmirror_io", WQ_MEM_RECLAIM, 0);
+	if (!bm_io_wq) {
+		ret = -ENOMEM;
+		goto destroy_wq;
+	}
 	ret = bm_init_disks();
 	if (ret)
-		return ret;
+		goto destroy_io_wq;
 	ret = bm_netlink_init();
-	if (ret) {
-		bm_exit_disks();
-		return ret;
-	}
+	if (ret)
+		goto exit_disks;
 	pr_info("blkmirror: version " BM_VERSION " loaded\n");
 	return 0;
+
+exit_disks:
+	bm_exit_disks();
+destroy_io_wq:
+	destroy_workqueue(bm_io_wq);
+destroy_wq:
+	destroy_workqueue(bm_wq);
+	return ret;
 }
 
 /*
  * Every mirror holds a module reference, so by the time we get here the
  * registry is empty: there is nothing to tear down but the interfaces.
+ * A teardown drops its reference, and a disk that outlived its destroy
+ * is freed, from work items on bm_wq that are still returning through
+ * our code: bm_exit_disks() waits for the last free, and destroying the
+ * workqueue then waits for every item to return.
  */
 static void __exit bm_exit(void)
 {
 	bm_netlink_exit();
 	bm_exit_disks();
+	destroy_workqueue(bm_wq);
+	destroy_workqueue(bm_io_wq);
 }
 
 module_init(bm_init);

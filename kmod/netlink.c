@@ -5,13 +5,15 @@
  * events does not.  Every refusal says why in the extended ACK.
  */
 #include <linux/capability.h>
+#include <linux/completion.h>
+#include <linux/kref.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include "blkmirror.h"
 #include "compat.h"
 
-#ifndef HAVE_NL_SET_ERR_MSG_FMT
-void bm_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
+void bm_extack(struct netlink_ext_ack *extack, const char *fmt, ...)
 {
 	static char ring[BM_EXTACK_SLOTS][BM_EXTACK_LEN];
 	static atomic_t next = ATOMIC_INIT(0);
@@ -27,7 +29,6 @@ void bm_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	va_end(ap);
 	extack->_msg = buf;
 }
-#endif
 
 static const struct nla_policy bm_policy[BLKMIRROR_A_MAX + 1] = {
 	/* Names are checked by hand so that the refusal can say why. */
@@ -84,7 +85,14 @@ static struct blkmirror *bm_lookup(struct genl_info *info, bool admin)
 	m = bm_find(name);
 	if (!m) {
 		ret = bm_name_valid(name, detail, info->extack);
-		if (!ret) {
+		if (!ret && bm_name_taken(name)) {
+			/* Gone from every list, but not yet from its legs. */
+			if (detail)
+				bm_extack(info->extack, "mirror %s is being destroyed", name);
+			else
+				NL_SET_ERR_MSG(info->extack, "that mirror is being destroyed");
+			ret = -EBUSY;
+		} else if (!ret) {
 			if (detail)
 				bm_extack(info->extack, "no mirror named %s", name);
 			else
@@ -148,7 +156,8 @@ int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
 {
 	enum blkmirror_state state;
 	enum blkmirror_leg fail_leg;
-	u64 synced, size, seq;
+	u64 synced, size, seq, unreadable;
+	sector_t first_unreadable;
 	unsigned int pct;
 	sector_t fail_sector;
 	int fail_errno;
@@ -194,6 +203,13 @@ int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
 	    bm_put_leg(skb, &m->legs[BM_SECONDARY], BLKMIRROR_A_SECONDARY,
 		       BLKMIRROR_A_SECONDARY_DEVT, BLKMIRROR_A_SECONDARY_LBS,
 		       BLKMIRROR_A_SECONDARY_STATS))
+		return ret;
+	unreadable = bm_unreadable_get(m, &first_unreadable);
+	if (nla_put_u64_64bit(skb, BLKMIRROR_A_UNREADABLE_SECTORS, unreadable,
+			      BLKMIRROR_A_PAD) ||
+	    (unreadable &&
+	     nla_put_u64_64bit(skb, BLKMIRROR_A_UNREADABLE_FIRST,
+			       first_unreadable, BLKMIRROR_A_PAD)))
 		return ret;
 	if (state == BLKMIRROR_STATE_DEGRADED &&
 	    (nla_put_u32(skb, BLKMIRROR_A_FAIL_LEG, fail_leg) ||
@@ -326,25 +342,76 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/*
+ * A teardown, shared by the handler that asked for it and the work item
+ * that does it: whichever is last frees it, so that neither depends on
+ * how long the other takes.
+ */
+struct bm_destroy {
+	struct work_struct work;
+	struct blkmirror *m;
+	struct completion done;
+	struct kref ref;
+};
+
+/*
+ * How long DESTROY waits for its teardown before it answers anyway.  A
+ * teardown normally takes milliseconds, and a caller that then reuses the
+ * legs or the name finds them free; one that waits on a stuck leg holds
+ * genetlink for no longer than this.  The DESTROYED event tells the end.
+ */
+#define BM_DESTROY_WAIT		(2 * HZ)
+
+static void bm_destroy_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct bm_destroy, ref));
+}
+
+static void bm_destroy_workfn(struct work_struct *work)
+{
+	struct bm_destroy *d = container_of(work, struct bm_destroy, work);
+
+	bm_destroy_finish(d->m);
+	complete(&d->done);
+	kref_put(&d->ref, bm_destroy_release);
+}
+
 static int bm_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 {
+	struct bm_destroy *d;
 	struct blkmirror *m;
 	int ret;
 
 	ret = bm_require_admin(skb, info);
 	if (ret)
 		return ret;
-	if (mutex_lock_killable(&bm_ctl_mutex))
+	/* Before anything changes: a destroy that has begun cannot fail. */
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	if (mutex_lock_killable(&bm_ctl_mutex)) {
+		kfree(d);
 		return -EINTR;
+	}
 	m = bm_lookup(info, true);
 	ret = IS_ERR(m) ? PTR_ERR(m) :
 	      bm_destroy_begin(m, nla_get_flag(info->attrs[BLKMIRROR_A_FORCE]),
 			       info->extack);
 	mutex_unlock(&bm_ctl_mutex);
-	/* Out of the registry now: waiting for a stuck leg holds up no one else. */
-	if (!ret)
-		bm_destroy_finish(m);
-	return ret;
+	if (ret) {
+		kfree(d);
+		return ret;
+	}
+
+	d->m = m;
+	init_completion(&d->done);
+	kref_init(&d->ref);
+	kref_get(&d->ref);
+	INIT_WORK(&d->work, bm_destroy_workfn);
+	queue_work(bm_wq, &d->work);
+	wait_for_completion_killable_timeout(&d->done, BM_DESTROY_WAIT);
+	kref_put(&d->ref, bm_destroy_release);
+	return 0;
 }
 
 static int bm_nl_set(struct sk_buff *skb, struct genl_info *info)

@@ -39,7 +39,15 @@ struct bm_copy_slot {
 	sector_t sector;		/* of the chunk in flight */
 	sector_t end;			/* of the region */
 	unsigned int len;		/* bytes in the chunk in flight */
+	unsigned int tries;		/* failed reads of this chunk */
+	sector_t probe_end;		/* block by block up to here */
 };
+
+/*
+ * A copy read that fails is tried again, then the chunk is read one block
+ * at a time so that only the blocks that really fail are left behind.
+ */
+#define BM_COPY_READ_TRIES	2
 
 struct bm_resync {
 	struct blkmirror *m;
@@ -52,6 +60,7 @@ struct bm_resync {
 	struct bio_set bs;
 
 	unsigned int chunk_bytes;
+	unsigned int block_bytes;	/* the larger logical block size */
 	unsigned int nr_slots;
 	unsigned int nr_busy;		/* thread only */
 
@@ -62,6 +71,13 @@ struct bm_resync {
 	u64 sample_ns;
 	u64 sample_bytes;
 	u64 copied_bytes;
+
+	/*
+	 * Thread only: the lowest region a slot gave up part-way, U64_MAX if
+	 * none.  Nothing at or above it is known to be copied, so the window
+	 * must not pass it, whatever the other slots finished.
+	 */
+	u64 abandoned;
 
 	struct bm_copy_slot slots[];
 };
@@ -113,12 +129,49 @@ static void bm_copy_submit(struct bm_copy_slot *slot)
 /* Read the next chunk of the slot's region. */
 static void bm_copy_next_chunk(struct bm_copy_slot *slot)
 {
+	struct bm_resync *rs = slot->rs;
 	sector_t left = slot->end - slot->sector;
+	unsigned int bytes = slot->sector < slot->probe_end ? rs->block_bytes :
+			     rs->chunk_bytes;
 
 	slot->writing = false;
-	slot->len = min_t(sector_t, left, slot->rs->chunk_bytes >> SECTOR_SHIFT)
-		    << SECTOR_SHIFT;
+	slot->tries = 0;
+	slot->len = min_t(sector_t, left, bytes >> SECTOR_SHIFT) << SECTOR_SHIFT;
 	bm_copy_submit(slot);
+}
+
+static void bm_copy_give_up(struct bm_resync *rs, struct bm_copy_slot *slot)
+{
+	rs->abandoned = min(rs->abandoned, slot->region);
+	slot->busy = false;
+	rs->nr_busy--;
+}
+
+/*
+ * The primary did not give us this chunk.  Returns true if the slot has
+ * something in flight again, false if it has skipped the chunk.
+ */
+static bool bm_copy_read_failed(struct bm_resync *rs, struct bm_copy_slot *slot)
+{
+	struct blkmirror *m = rs->m;
+	sector_t start = slot->sector, end = start + (slot->len >> SECTOR_SHIFT);
+
+	if (++slot->tries < BM_COPY_READ_TRIES) {
+		bm_copy_submit(slot);
+		return true;
+	}
+	if (slot->len > rs->block_bytes) {
+		slot->probe_end = end;
+		bm_copy_next_chunk(slot);
+		return true;
+	}
+	bm_unreadable_add(m, start, end);
+	pr_warn_ratelimited("blkmirror: %s: copy cannot read sectors %llu-%llu of primary %s; going on without them\n",
+			    m->name, (unsigned long long)start,
+			    (unsigned long long)end - 1, m->legs[BM_PRIMARY].path);
+	bm_event_unreadable(m, start, end);
+	slot->sector = end;
+	return false;
 }
 
 /* A copy bio finished: turn a read into a write, a write into progress. */
@@ -127,35 +180,53 @@ static void bm_copy_done(struct bm_resync *rs, struct bm_copy_slot *slot)
 	struct blkmirror *m = rs->m;
 	blk_status_t status = slot->bio->bi_status;
 	enum bm_leg_idx leg = slot->writing ? BM_SECONDARY : BM_PRIMARY;
+	bool stopping = kthread_should_stop() ||
+			READ_ONCE(m->state) != BLKMIRROR_STATE_RESYNCING;
 
 	bio_put(slot->bio);
 	slot->bio = NULL;
 
-	if (status) {
-		atomic64_inc(slot->writing ? &m->legs[leg].stats.write_errors :
-					     &m->legs[leg].stats.read_errors);
+	if (status && slot->writing) {
+		atomic64_inc(&m->legs[leg].stats.write_errors);
 		bm_fail_leg(m, leg, blk_status_to_errno(status), slot->sector);
+		bm_copy_give_up(rs, slot);
+		return;
+	}
+	if (status) {
+		atomic64_inc(&m->legs[leg].stats.read_errors);
+		if (stopping) {
+			bm_copy_give_up(rs, slot);
+			return;
+		}
+		if (bm_copy_read_failed(rs, slot))
+			return;
+		/* Skipped: on to the next chunk, as after a write. */
+	} else {
+		atomic64_add(slot->len, &m->legs[leg].stats.copy_bytes);
+		if (slot->writing) {
+			rs->copied_bytes += slot->len;
+			slot->sector += slot->len >> SECTOR_SHIFT;
+		}
+	}
+	if (slot->sector >= slot->end) {
 		slot->busy = false;
 		rs->nr_busy--;
 		return;
 	}
-	atomic64_add(slot->len, &m->legs[leg].stats.copy_bytes);
-	if (!slot->writing) {
+	/*
+	 * A copy that is being stopped, or whose secondary failed, sends
+	 * nothing more: not even the write of a chunk already read.
+	 */
+	if (stopping) {
+		bm_copy_give_up(rs, slot);
+		return;
+	}
+	if (slot->writing || status) {
+		bm_copy_next_chunk(slot);
+	} else {
 		slot->writing = true;
 		bm_copy_submit(slot);
-		return;
 	}
-
-	rs->copied_bytes += slot->len;
-	slot->sector += slot->len >> SECTOR_SHIFT;
-	if (slot->sector < slot->end && !kthread_should_stop() &&
-	    READ_ONCE(m->state) == BLKMIRROR_STATE_RESYNCING) {
-		bm_copy_next_chunk(slot);
-		return;
-	}
-	/* Region done, or abandoned with the copy. */
-	slot->busy = false;
-	rs->nr_busy--;
 }
 
 static void bm_reap(struct bm_resync *rs)
@@ -209,7 +280,7 @@ static void bm_advance(struct bm_resync *rs)
 	u64 lo;
 
 	spin_lock_irq(&m->lock);
-	lo = m->win.hi;
+	lo = min(m->win.hi, rs->abandoned);
 	for (i = 0; i < rs->nr_slots; i++)
 		if (rs->slots[i].busy)
 			lo = min(lo, rs->slots[i].region);
@@ -316,6 +387,7 @@ static unsigned long bm_fill(struct bm_resync *rs)
 		slot->region = region;
 		slot->sector = bm_region_start(&m->win, region);
 		slot->end = bm_region_end(&m->win, region);
+		slot->probe_end = 0;
 		rs->throttle_bytes += (u64)(slot->end - slot->sector) <<
 				      SECTOR_SHIFT;
 		rs->nr_busy++;
@@ -340,7 +412,8 @@ static bool bm_copy_complete(struct bm_resync *rs)
 	bool done;
 
 	spin_lock_irq(&m->lock);
-	done = bm_window_done(&m->win) && !rs->nr_busy;
+	done = bm_window_done(&m->win) && !rs->nr_busy &&
+	       rs->abandoned == U64_MAX;
 	spin_unlock_irq(&m->lock);
 	return done;
 }
@@ -456,7 +529,10 @@ static struct bm_resync *bm_resync_alloc(struct blkmirror *m)
 	if (!rs)
 		return NULL;
 	rs->m = m;
+	rs->abandoned = U64_MAX;
 	rs->chunk_bytes = chunk;
+	rs->block_bytes = max3(m->legs[BM_PRIMARY].lbs,
+			       m->legs[BM_SECONDARY].lbs, (unsigned int)SECTOR_SIZE);
 	rs->nr_slots = nr_slots;
 	init_waitqueue_head(&rs->wq);
 	spin_lock_init(&rs->done_lock);

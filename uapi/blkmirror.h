@@ -39,6 +39,8 @@ enum blkmirror_cmd {
 	BLKMIRROR_EVENT_COMPLETE,	/* NAME SIZE */
 	BLKMIRROR_EVENT_DEGRADED,	/* NAME FAIL_LEG FAIL_ERRNO FAIL_SECTOR */
 	BLKMIRROR_EVENT_DESTROYED,	/* NAME */
+	/* NAME RANGE_SECTOR RANGE_SECTORS UNREADABLE_SECTORS */
+	BLKMIRROR_EVENT_UNREADABLE,
 
 	__BLKMIRROR_CMD_MAX,
 	BLKMIRROR_CMD_MAX = __BLKMIRROR_CMD_MAX - 1
@@ -78,6 +80,15 @@ enum blkmirror_attr {
 	 * sees neither a gap nor a duplicate.
 	 */
 	BLKMIRROR_A_EVENT_SEQ,
+	/*
+	 * u64: sectors of the primary that the copy could not read.  The
+	 * copy goes on past them; until a write through the mirror covers
+	 * them, the secondary holds no copy of what is there.
+	 */
+	BLKMIRROR_A_UNREADABLE_SECTORS,
+	BLKMIRROR_A_UNREADABLE_FIRST,	/* u64: the lowest such sector */
+	BLKMIRROR_A_RANGE_SECTOR,	/* u64: first sector of a range (events) */
+	BLKMIRROR_A_RANGE_SECTORS,	/* u64: its length in sectors */
 
 	__BLKMIRROR_A_MAX,
 	BLKMIRROR_A_MAX = __BLKMIRROR_A_MAX - 1

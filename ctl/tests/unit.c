@@ -398,6 +398,7 @@ static void test_replies(void)
 			  "\"region_size_bytes\":1048576,\"max_rate_bytes_per_sec\":0,"
 			  "\"logical_block_size\":4096,\"primary_lbs\":512,\"secondary_lbs\":4096,"
 			  "\"failed_leg\":null,\"failed_errno\":null,\"failed_sector\":null,"
+			  "\"unreadable_sectors\":0,\"unreadable_first_sector\":null,"
 			  "\"primary_stats\":{\"reads\":7,\"writes\":0,\"flushes\":0,\"discards\":0,"
 			  "\"read_errors\":0,\"write_errors\":0,\"flush_errors\":0,"
 			  "\"copy_bytes\":16777216},\"secondary_stats\":{") == out,
@@ -504,6 +505,7 @@ static void dump_uapi(void)
 	DUMP("cmd", BLKMIRROR_EVENT_COMPLETE);
 	DUMP("cmd", BLKMIRROR_EVENT_DEGRADED);
 	DUMP("cmd", BLKMIRROR_EVENT_DESTROYED);
+	DUMP("cmd", BLKMIRROR_EVENT_UNREADABLE);
 	DUMP("max", BLKMIRROR_CMD_MAX);
 	DUMP("attr", BLKMIRROR_A_PAD);
 	DUMP("attr", BLKMIRROR_A_VERSION);
@@ -531,6 +533,10 @@ static void dump_uapi(void)
 	DUMP("attr", BLKMIRROR_A_FAIL_ERRNO);
 	DUMP("attr", BLKMIRROR_A_FAIL_SECTOR);
 	DUMP("attr", BLKMIRROR_A_EVENT_SEQ);
+	DUMP("attr", BLKMIRROR_A_UNREADABLE_SECTORS);
+	DUMP("attr", BLKMIRROR_A_UNREADABLE_FIRST);
+	DUMP("attr", BLKMIRROR_A_RANGE_SECTOR);
+	DUMP("attr", BLKMIRROR_A_RANGE_SECTORS);
 	DUMP("max", BLKMIRROR_A_MAX);
 	DUMP("stat", BLKMIRROR_STAT_PAD);
 	DUMP("stat", BLKMIRROR_STAT_READS);
