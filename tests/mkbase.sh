@@ -24,7 +24,7 @@ MODDIR=$MODROOT/lib/modules/$KVER
 
 # Kernel modules the cases load; dependencies are added by modinfo.
 MODULES="brd null_blk loop dm-mod dm-flakey dm-delay dm-log dm-region-hash
-dm-mirror raid1 md-mod ext4 crc16 crc32c_generic mbcache jbd2 configfs"
+dm-mirror raid1 md-mod ext4 crc16 crc32c_generic mbcache jbd2 configfs nbd"
 
 # Host tools: SOURCE:GUEST-PATH.  Names that busybox has an applet for are
 # installed under /usr/sbin or /usr/bin while the applet link lives in /sbin
