@@ -28,7 +28,7 @@
 enum blkmirror_cmd {
 	BLKMIRROR_CMD_UNSPEC,
 	BLKMIRROR_CMD_VERSION,		/* -> VERSION */
-	BLKMIRROR_CMD_CREATE,		/* NAME PRIMARY SECONDARY [REGION_SIZE MAX_RATE] */
+	BLKMIRROR_CMD_CREATE,		/* NAME PRIMARY [SECONDARY REGION_SIZE MAX_RATE] */
 	BLKMIRROR_CMD_DESTROY,		/* NAME [FORCE] */
 	BLKMIRROR_CMD_GET,		/* NAME -> mirror; dump: every mirror */
 	BLKMIRROR_CMD_SET,		/* NAME [MAX_RATE] */
@@ -41,6 +41,20 @@ enum blkmirror_cmd {
 	BLKMIRROR_EVENT_DESTROYED,	/* NAME */
 	/* NAME RANGE_SECTOR RANGE_SECTORS UNREADABLE_SECTORS */
 	BLKMIRROR_EVENT_UNREADABLE,
+
+	/*
+	 * Online migration.  A mirror may have one leg (state SINGLE): a
+	 * pass-through to its primary.  ATTACH gives it a secondary and
+	 * starts the copy; SWITCH, once in sync, makes the secondary the
+	 * only leg and releases the old primary; DETACH drops the secondary.
+	 * Replies carry the mirror as GET does, plus what the command did.
+	 */
+	BLKMIRROR_CMD_ATTACH,		/* NAME SECONDARY [REGION_SIZE MAX_RATE] */
+	BLKMIRROR_CMD_SWITCH,		/* NAME [FORCE] -> + OLD_PRIMARY PAUSE_USEC */
+	BLKMIRROR_CMD_DETACH,		/* NAME [FORCE] -> + DETACHED_LEG CONSISTENT */
+	BLKMIRROR_EVENT_ATTACHED,	/* NAME SECONDARY */
+	BLKMIRROR_EVENT_SWITCHED,	/* NAME PRIMARY OLD_PRIMARY PAUSE_USEC */
+	BLKMIRROR_EVENT_DETACHED,	/* NAME DETACHED_LEG CONSISTENT */
 
 	__BLKMIRROR_CMD_MAX,
 	BLKMIRROR_CMD_MAX = __BLKMIRROR_CMD_MAX - 1
@@ -89,6 +103,15 @@ enum blkmirror_attr {
 	BLKMIRROR_A_UNREADABLE_FIRST,	/* u64: the lowest such sector */
 	BLKMIRROR_A_RANGE_SECTOR,	/* u64: first sector of a range (events) */
 	BLKMIRROR_A_RANGE_SECTORS,	/* u64: its length in sectors */
+	BLKMIRROR_A_OLD_PRIMARY,	/* string: the leg a SWITCH released */
+	BLKMIRROR_A_PAUSE_USEC,		/* u64: how long a SWITCH held I/O */
+	BLKMIRROR_A_DETACHED_LEG,	/* string: the leg a DETACH dropped */
+	/*
+	 * u8: 1 if the leg DETACH dropped holds every write acknowledged
+	 * before the detach, a point-in-time copy; 0 if not (resync or
+	 * degraded).
+	 */
+	BLKMIRROR_A_CONSISTENT,
 
 	__BLKMIRROR_A_MAX,
 	BLKMIRROR_A_MAX = __BLKMIRROR_A_MAX - 1
@@ -116,6 +139,7 @@ enum blkmirror_state {
 	BLKMIRROR_STATE_RESYNCING,
 	BLKMIRROR_STATE_SYNCED,
 	BLKMIRROR_STATE_DEGRADED,
+	BLKMIRROR_STATE_SINGLE,		/* one leg: a pass-through to the primary */
 };
 
 enum blkmirror_leg {
