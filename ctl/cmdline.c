@@ -34,7 +34,7 @@ static const struct mctl_option options[OPT_COUNT] = {
 	[OPT_WAIT] = { "wait", NULL, NULL,
 		"then wait until the mirror is in sync, as 'wait' does" },
 	[OPT_FORCE] = { "force", NULL, NULL,
-		"destroy even while the mirror is in use" },
+		"destroy even while the mirror is in use" },	/* see opt_help */
 	[OPT_REGION_SIZE] = { "region-size", "SIZE", parse_region_size,
 		"unit of copy and locking: a power of two, 64K to 64M (default 1M)" },
 	[OPT_MAX_RATE] = { "max-rate", "RATE", parse_rate,
@@ -50,35 +50,59 @@ static int cmd_bash_completion(struct mctl_ctx *ctx);
 
 static const struct mctl_cmd commands[] = {
 	{ "create", { { "NAME", ARG_NEW_NAME, false }, { "PRIMARY", ARG_DEVICE, false },
-			{ "SECONDARY", ARG_DEVICE, false } },
+			{ "SECONDARY", ARG_DEVICE, true } },
 	    OPT_BIT(OPT_REGION_SIZE) | OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_WAIT) | OPT_BIT(OPT_JSON),
 	    "Create mirror NAME, copying PRIMARY onto SECONDARY in the background,\n"
-	    "and print its device node.", cmd_create, CMD_NETLINK },
+	    "and print its device node.  Without SECONDARY the mirror has one leg\n"
+	    "(state single), a pass-through to PRIMARY, until 'attach'.",
+	    cmd_create, CMD_NETLINK,
+	    { [OPT_WAIT] = "then wait until in sync, as 'wait' does, with progress on\n"
+			   "                         stderr (needs SECONDARY)" } },
+	{ "attach", { { "NAME", ARG_MIRROR, false }, { "SECONDARY", ARG_DEVICE, false } },
+	    OPT_BIT(OPT_REGION_SIZE) | OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_WAIT) | OPT_BIT(OPT_JSON),
+	    "Give single-leg mirror NAME the secondary SECONDARY and start copying\n"
+	    "onto it in the background; print the mirror's device node.",
+	    cmd_attach, CMD_NETLINK,
+	    { [OPT_WAIT] = "then wait until in sync, as 'wait' does, with progress on\n"
+			   "                         stderr" } },
+	{ "switch", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_FORCE) | OPT_BIT(OPT_JSON),
+	    "Make the secondary of in-sync mirror NAME its only leg and release the\n"
+	    "old primary; I/O pauses for a moment and carries on.",
+	    cmd_switch, CMD_NETLINK,
+	    { [OPT_FORCE] = "switch even though the copy could not read some sectors\n"
+			    "                         of the primary (they are not on the secondary)" } },
+	{ "detach", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_FORCE) | OPT_BIT(OPT_JSON),
+	    "Drop the secondary of mirror NAME, which goes on with its primary\n"
+	    "alone.  In sync, the secondary is left a consistent point-in-time copy.",
+	    cmd_detach, CMD_NETLINK,
+	    { [OPT_FORCE] = "detach even while resyncing or degraded (the secondary is\n"
+			    "                         then not a consistent copy)" } },
 	{ "destroy", { { "NAME", ARG_MIRROR, false } },
 	    OPT_BIT(OPT_FORCE) | OPT_BIT(OPT_NO_WAIT) | OPT_BIT(OPT_TIMEOUT),
 	    "Remove mirror NAME; the legs are left as they are.  Waits until its\n"
 	    "legs are closed and the name is free (exit 5 on timeout).",
-	    cmd_destroy, CMD_NETLINK },
+	    cmd_destroy, CMD_NETLINK, { 0 } },
 	{ "list", { { 0 } }, OPT_BIT(OPT_JSON),
-	    "One line per mirror: name, device, state, percent in sync.", cmd_list, CMD_NETLINK },
+	    "One line per mirror: name, device, state, percent in sync.", cmd_list, CMD_NETLINK, { 0 } },
 	{ "status", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON),
-	    "Everything about mirror NAME, or about every mirror.", cmd_status, CMD_NETLINK },
+	    "Everything about mirror NAME, or about every mirror.", cmd_status, CMD_NETLINK, { 0 } },
 	{ "wait", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_TIMEOUT),
 	    "Block until mirror NAME is in sync, showing progress.  Fails if it\n"
-	    "degrades (exit 6), is destroyed (exit 7) or the timeout passes (exit 5).",
-	    cmd_wait, CMD_NETLINK },
+	    "degrades (exit 6), is destroyed (exit 7), its secondary is detached\n"
+	    "(exit 8) or the timeout passes (exit 5); at once if it has one leg (exit 1).",
+	    cmd_wait, CMD_NETLINK, { 0 } },
 	{ "monitor", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON),
 	    "Print the current state, then every event as it happens, until\n"
-	    "interrupted.", cmd_monitor, CMD_NETLINK },
+	    "interrupted.", cmd_monitor, CMD_NETLINK, { 0 } },
 	{ "set", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_MAX_RATE),
-	    "Change settings of mirror NAME.", cmd_set, CMD_NETLINK },
+	    "Change settings of mirror NAME.", cmd_set, CMD_NETLINK, { 0 } },
 	{ "version", { { 0 } }, OPT_BIT(OPT_JSON),
 	    "Print the version of mirrorctl and of the loaded kernel module.",
-	    cmd_version, 0 },
+	    cmd_version, 0, { 0 } },
 	{ "help", { { "COMMAND", ARG_COMMAND, true } }, 0,
-	    "Show the commands, or the options of COMMAND.", cmd_help, 0 },
+	    "Show the commands, or the options of COMMAND.", cmd_help, 0, { 0 } },
 	{ "__bash-completion", { { 0 } }, 0,
-	    "Print the bash completion script.", cmd_bash_completion, CMD_HIDDEN },
+	    "Print the bash completion script.", cmd_bash_completion, CMD_HIDDEN, { 0 } },
 };
 
 static const struct mctl_cmd *find_cmd(const char *name)
@@ -147,7 +171,8 @@ static void print_cmd_help(FILE *f, const struct mctl_cmd *cmd)
 		snprintf(flag, sizeof(flag), "--%s%s%s", options[i].name,
 			 options[i].metavar ? " " : "",
 			 options[i].metavar ? options[i].metavar : "");
-		fprintf(f, "  %-22s %s\n", flag, options[i].help);
+		fprintf(f, "  %-22s %s\n", flag,
+			cmd->opt_help[i] ? cmd->opt_help[i] : options[i].help);
 	}
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The request/reply commands: create, destroy, set, list, status, version.
+ * The request/reply commands: create, attach, switch, detach, destroy, set,
+ * list, status, version.
  * wait and monitor, which follow events, live in wait.c and monitor.c.
  */
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
@@ -30,7 +32,8 @@ static const struct opt_attr create_attrs[] = {
 	{ OPT_MAX_RATE,		BLKMIRROR_A_MAX_RATE,		NLA_U64 },
 };
 
-static const struct opt_attr destroy_attrs[] = {
+/* destroy, switch and detach: --force is all they take. */
+static const struct opt_attr force_attrs[] = {
 	{ OPT_FORCE,		BLKMIRROR_A_FORCE,		NLA_FLAG },
 };
 
@@ -117,14 +120,17 @@ static int resolve_device(struct mctl_ctx *ctx, const char *path, char real[PATH
 	return 0;
 }
 
-/* Set once the new mirror is shown. */
-static bool created_shown;
+/*
+ * Set once a reply has been shown.  The kernel may lack the memory for
+ * the reply after the command took effect; then a GET shows the result.
+ */
+static bool reply_shown;
 
 static int print_created(const struct mirror_msg *m, void *arg)
 {
 	struct mctl_ctx *ctx = arg;
 
-	created_shown = true;
+	reply_shown = true;
 	if (ctx->json)
 		print_mirror_json(m, true);
 	else
@@ -133,37 +139,149 @@ static int print_created(const struct mirror_msg *m, void *arg)
 	return MCTL_CONTINUE;
 }
 
+/* Send @msg (consumed), show the reply with @fn, or a GET if none came. */
+static int request_and_show(struct mctl_ctx *ctx, struct nl_msg *msg, mirror_fn fn)
+{
+	int ret;
+
+	reply_shown = false;
+	ret = send_request(ctx, msg, fn);
+	if (!ret && !reply_shown)
+		ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], fn, ctx));
+	return ret;
+}
+
+/* --wait of create and attach: stdout is the node (or the object) only. */
+static int then_wait(struct mctl_ctx *ctx)
+{
+	if (!opt_given(&ctx->args, OPT_WAIT))
+		return MCTL_EXIT_OK;
+	/* JSON readers get the object above; progress lines would corrupt it. */
+	return wait_for_sync(ctx, ctx->args.pos[0], ctx->json ? WAIT_QUIET : WAIT_STDERR);
+}
+
+static struct nl_msg *put_leg(struct mctl_ctx *ctx, struct nl_msg *msg, int attr,
+			      const char *path)
+{
+	if (msg && nla_put_string(msg, attr, path) < 0) {
+		errmsg("%s %s: request too large", ctx->nl.what, ctx->args.pos[0]);
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
 int cmd_create(struct mctl_ctx *ctx)
 {
+	const char *sec_arg = ctx->args.pos[2];
 	char primary[PATH_MAX], secondary[PATH_MAX];
 	dev_t pdev, sdev;
 	struct nl_msg *msg;
 	int ret;
 
+	if (!sec_arg && opt_given(&ctx->args, OPT_WAIT)) {
+		errmsg("%s %s: --wait needs SECONDARY: a mirror with one leg has nothing "
+		       "to copy (give it one with '" PROG " attach %s SECONDARY --wait')",
+		       ctx->nl.what, ctx->args.pos[0], ctx->args.pos[0]);
+		return MCTL_EXIT_USAGE;
+	}
 	if (resolve_device(ctx, ctx->args.pos[1], primary, &pdev) < 0 ||
-	    resolve_device(ctx, ctx->args.pos[2], secondary, &sdev) < 0)
+	    (sec_arg && resolve_device(ctx, sec_arg, secondary, &sdev) < 0))
 		return MCTL_EXIT_FAIL;
-	if (pdev == sdev) {
+	if (sec_arg && pdev == sdev) {
 		errmsg("%s %s: %s and %s are the same device", ctx->nl.what,
-		       ctx->args.pos[0], ctx->args.pos[1], ctx->args.pos[2]);
+		       ctx->args.pos[0], ctx->args.pos[1], sec_arg);
 		return MCTL_EXIT_FAIL;
 	}
 	msg = mirror_request(ctx, BLKMIRROR_CMD_CREATE, create_attrs, ARRAY_SIZE(create_attrs));
-	if (msg && (nla_put_string(msg, BLKMIRROR_A_PRIMARY, primary) < 0 ||
-		    nla_put_string(msg, BLKMIRROR_A_SECONDARY, secondary) < 0)) {
-		errmsg("%s %s: request too large", ctx->nl.what, ctx->args.pos[0]);
-		nlmsg_free(msg);
+	msg = put_leg(ctx, msg, BLKMIRROR_A_PRIMARY, primary);
+	if (sec_arg)
+		msg = put_leg(ctx, msg, BLKMIRROR_A_SECONDARY, secondary);
+	if (!msg)
 		return MCTL_EXIT_FAIL;
+	ret = request_and_show(ctx, msg, print_created);
+	return ret ? ret : then_wait(ctx);
+}
+
+/*---------------------------------------------------------------------------
+ * attach, switch, detach: online migration
+ */
+
+struct attach_check {
+	struct mctl_ctx *ctx;
+	const char *arg;	/* SECONDARY as given */
+	dev_t sdev;
+	int result;
+};
+
+/* The new leg must be neither the primary nor the mirror itself. */
+static int check_attach(const struct mirror_msg *m, void *arg)
+{
+	struct attach_check *c = arg;
+	uint32_t s = (uint32_t)makedev(major(c->sdev), minor(c->sdev));
+
+	if (msg_has(m, BLKMIRROR_A_PRIMARY_DEVT) && m->primary_devt == s) {
+		errmsg("%s %s: %s is the mirror's primary%s%s%s", c->ctx->nl.what,
+		       c->ctx->args.pos[0], c->arg, m->primary ? " (" : "",
+		       m->primary ? m->primary : "", m->primary ? ")" : "");
+		c->result = MCTL_EXIT_FAIL;
+	} else if (msg_has(m, BLKMIRROR_A_DEVT) && m->devt == s) {
+		errmsg("%s %s: %s is the mirror itself", c->ctx->nl.what,
+		       c->ctx->args.pos[0], c->arg);
+		c->result = MCTL_EXIT_FAIL;
 	}
-	ret = send_request(ctx, msg, print_created);
-	/* Created, but the kernel had no room to say so: ask. */
-	if (!ret && !created_shown)
-		ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0],
-							print_created, ctx));
-	if (ret || !opt_given(&ctx->args, OPT_WAIT))
+	return c->result == MCTL_EXIT_OK ? MCTL_CONTINUE : c->result;
+}
+
+int cmd_attach(struct mctl_ctx *ctx)
+{
+	struct attach_check c = { .ctx = ctx, .arg = ctx->args.pos[1] };
+	char secondary[PATH_MAX];
+	struct nl_msg *msg;
+	int ret;
+
+	if (resolve_device(ctx, c.arg, secondary, &c.sdev) < 0)
+		return MCTL_EXIT_FAIL;
+	ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], check_attach, &c));
+	if (ret)
 		return ret;
-	/* JSON readers get the object above; progress lines would corrupt it. */
-	return wait_for_sync(ctx, ctx->args.pos[0], ctx->json);
+	/* Region size and rate apply to the copy onto the new leg. */
+	msg = mirror_request(ctx, BLKMIRROR_CMD_ATTACH, create_attrs, ARRAY_SIZE(create_attrs));
+	msg = put_leg(ctx, msg, BLKMIRROR_A_SECONDARY, secondary);
+	if (!msg)
+		return MCTL_EXIT_FAIL;
+	ret = request_and_show(ctx, msg, print_created);
+	return ret ? ret : then_wait(ctx);
+}
+
+static int show_switched(const struct mirror_msg *m, void *arg)
+{
+	struct mctl_ctx *ctx = arg;
+
+	reply_shown = true;
+	print_switched(m, ctx->json);
+	return MCTL_CONTINUE;
+}
+
+int cmd_switch(struct mctl_ctx *ctx)
+{
+	return request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_SWITCH, force_attrs,
+						    ARRAY_SIZE(force_attrs)), show_switched);
+}
+
+static int show_detached(const struct mirror_msg *m, void *arg)
+{
+	struct mctl_ctx *ctx = arg;
+
+	reply_shown = true;
+	print_detached(m, ctx->json);
+	return MCTL_CONTINUE;
+}
+
+int cmd_detach(struct mctl_ctx *ctx)
+{
+	return request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_DETACH, force_attrs,
+						    ARRAY_SIZE(force_attrs)), show_detached);
 }
 
 /*---------------------------------------------------------------------------
@@ -172,8 +290,8 @@ int cmd_create(struct mctl_ctx *ctx)
 
 int cmd_destroy(struct mctl_ctx *ctx)
 {
-	struct nl_msg *msg = mirror_request(ctx, BLKMIRROR_CMD_DESTROY, destroy_attrs,
-					    ARRAY_SIZE(destroy_attrs));
+	struct nl_msg *msg = mirror_request(ctx, BLKMIRROR_CMD_DESTROY, force_attrs,
+					    ARRAY_SIZE(force_attrs));
 
 	if (!msg || opt_given(&ctx->args, OPT_NO_WAIT))
 		return send_request(ctx, msg, NULL);

@@ -114,6 +114,12 @@ void json_null(struct json *j, const char *key)
 	fputs("null", j->f);
 }
 
+void json_bool(struct json *j, const char *key, bool val)
+{
+	json_key(j, key);
+	fputs(val ? "true" : "false", j->f);
+}
+
 void json_obj_begin(struct json *j, const char *key)
 {
 	json_key(j, key);

@@ -24,6 +24,7 @@ enum mctl_exit {
 	MCTL_EXIT_TIMEOUT	= 5,
 	MCTL_EXIT_DEGRADED	= 6,
 	MCTL_EXIT_DESTROYED	= 7,
+	MCTL_EXIT_DETACHED	= 8,	/* wait: the secondary was detached */
 	MCTL_EXIT_INTERRUPTED	= 130,	/* wait stopped by SIGINT/SIGTERM, as a shell would */
 };
 
@@ -85,6 +86,8 @@ struct mctl_cmd {
 	const char *help;
 	int (*handler)(struct mctl_ctx *ctx);
 	unsigned int flags;
+	/* What an option means for this command, when the generic text won't do. */
+	const char *opt_help[OPT_COUNT];
 };
 
 #define CMD_NETLINK	0x1	/* open the family before the handler runs */
@@ -126,6 +129,8 @@ struct mirror_msg {
 	const char *disk_name;
 	const char *primary;
 	const char *secondary;
+	const char *old_primary;	/* SWITCH reply, SWITCHED event */
+	const char *detached_leg;	/* DETACH reply, DETACHED event */
 	uint32_t devt, primary_devt, secondary_devt;
 	uint32_t state, percent;
 	uint32_t lbs, primary_lbs, secondary_lbs;
@@ -135,12 +140,20 @@ struct mirror_msg {
 	uint64_t event_seq;		/* events: this one's; GET: the last sent */
 	uint64_t unreadable_sectors, unreadable_first;
 	uint64_t range_sector, range_sectors;	/* UNREADABLE events */
+	uint64_t pause_usec;		/* SWITCH reply, SWITCHED event */
+	uint8_t consistent;		/* DETACH reply, DETACHED event */
 	uint64_t stats[2][BLKMIRROR_STAT_MAX + 1];	/* [0] primary, [1] secondary */
 };
 
 static inline bool msg_has(const struct mirror_msg *m, int attr)
 {
 	return m->has & (1ULL << attr);
+}
+
+/* A single-leg mirror's replies carry no SECONDARY* attributes. */
+static inline bool has_secondary(const struct mirror_msg *m)
+{
+	return msg_has(m, BLKMIRROR_A_SECONDARY);
 }
 
 typedef int (*mirror_fn)(const struct mirror_msg *m, void *arg);
@@ -183,7 +196,18 @@ int events_run(struct event_loop *loop);
 void events_close(struct event_loop *loop);
 bool event_is_new(uint64_t *seen, const struct mirror_msg *m);
 
-int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet);
+/*
+ * Where wait_for_sync() shows progress: stdout for `wait`; stderr for
+ * `create --wait` and `attach --wait`, whose stdout is the device node
+ * only; nowhere with --json, whose stdout is the one object.
+ */
+enum wait_output {
+	WAIT_STDOUT,
+	WAIT_STDERR,
+	WAIT_QUIET,
+};
+
+int wait_for_sync(struct mctl_ctx *ctx, const char *name, enum wait_output out);
 int destroy_and_wait(struct mctl_ctx *ctx, struct nl_msg *msg);
 int cmd_wait(struct mctl_ctx *ctx);
 int cmd_monitor(struct mctl_ctx *ctx);
@@ -203,6 +227,7 @@ char *fmt_bytes(uint64_t v, char buf[FMT_LEN]);
 char *fmt_rate(uint64_t v, char buf[FMT_LEN]);
 char *fmt_duration(uint64_t secs, char buf[FMT_LEN]);
 char *fmt_devt(uint32_t devt, char buf[FMT_LEN]);
+char *fmt_pause(uint64_t usec, char buf[FMT_LEN]);
 
 /*---------------------------------------------------------------------------
  * JSON writer (json.c): one object per line, flushed at its end.
@@ -219,6 +244,7 @@ void json_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_null(struct json *j, const char *key);
+void json_bool(struct json *j, const char *key, bool val);
 void json_obj_begin(struct json *j, const char *key);
 void json_obj_end(struct json *j);
 
@@ -232,12 +258,18 @@ void print_status(const struct mirror_msg *m);
 void print_mirror_json(const struct mirror_msg *m, bool full);
 void print_event(const struct mirror_msg *m, bool json);
 void print_failure(FILE *f, const struct mirror_msg *m);
+void print_switched(const struct mirror_msg *m, bool json);
+void print_detached(const struct mirror_msg *m, bool json);
+
 
 /*---------------------------------------------------------------------------
  * Command handlers (cmds.c, wait.c)
  */
 
 int cmd_create(struct mctl_ctx *ctx);
+int cmd_attach(struct mctl_ctx *ctx);
+int cmd_switch(struct mctl_ctx *ctx);
+int cmd_detach(struct mctl_ctx *ctx);
 int cmd_destroy(struct mctl_ctx *ctx);
 int cmd_set(struct mctl_ctx *ctx);
 int cmd_list(struct mctl_ctx *ctx);

@@ -55,6 +55,10 @@ static struct nla_policy mirror_policy[BLKMIRROR_A_MAX + 1] = {
 	[BLKMIRROR_A_UNREADABLE_FIRST]	= { .type = NLA_U64 },
 	[BLKMIRROR_A_RANGE_SECTOR]	= { .type = NLA_U64 },
 	[BLKMIRROR_A_RANGE_SECTORS]	= { .type = NLA_U64 },
+	[BLKMIRROR_A_OLD_PRIMARY]	= { .type = NLA_STRING },
+	[BLKMIRROR_A_PAUSE_USEC]	= { .type = NLA_U64 },
+	[BLKMIRROR_A_DETACHED_LEG]	= { .type = NLA_STRING },
+	[BLKMIRROR_A_CONSISTENT]	= { .type = NLA_U8 },
 };
 
 #define FIELD(attr, member) { attr, offsetof(struct mirror_msg, member) }
@@ -65,6 +69,8 @@ static const struct { int attr; size_t off; } str_fields[] = {
 	FIELD(BLKMIRROR_A_DISK_NAME, disk_name),
 	FIELD(BLKMIRROR_A_PRIMARY, primary),
 	FIELD(BLKMIRROR_A_SECONDARY, secondary),
+	FIELD(BLKMIRROR_A_OLD_PRIMARY, old_primary),
+	FIELD(BLKMIRROR_A_DETACHED_LEG, detached_leg),
 }, u32_fields[] = {
 	FIELD(BLKMIRROR_A_DEVT, devt),
 	FIELD(BLKMIRROR_A_PRIMARY_DEVT, primary_devt),
@@ -88,6 +94,7 @@ static const struct { int attr; size_t off; } str_fields[] = {
 	FIELD(BLKMIRROR_A_UNREADABLE_FIRST, unreadable_first),
 	FIELD(BLKMIRROR_A_RANGE_SECTOR, range_sector),
 	FIELD(BLKMIRROR_A_RANGE_SECTORS, range_sectors),
+	FIELD(BLKMIRROR_A_PAUSE_USEC, pause_usec),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -135,6 +142,8 @@ int bm_parse_mirror(struct nl_msg *msg, struct mirror_msg *m)
 		if (tb[u64_fields[i].attr])
 			*MEMBER(m, u64_fields[i].off, uint64_t) =
 				nla_get_u64(tb[u64_fields[i].attr]);
+	if (tb[BLKMIRROR_A_CONSISTENT])
+		m->consistent = nla_get_u8(tb[BLKMIRROR_A_CONSISTENT]);
 	if (tb[BLKMIRROR_A_PRIMARY_STATS] &&
 	    (err = parse_stats(tb[BLKMIRROR_A_PRIMARY_STATS], m->stats[0])) < 0)
 		return err;

@@ -27,6 +27,7 @@ const char *state_name(uint32_t state)
 	case BLKMIRROR_STATE_RESYNCING:	return "resyncing";
 	case BLKMIRROR_STATE_SYNCED:	return "synced";
 	case BLKMIRROR_STATE_DEGRADED:	return "degraded";
+	case BLKMIRROR_STATE_SINGLE:	return "single";
 	default:			return "unknown";
 	}
 }
@@ -49,6 +50,9 @@ static const char *event_name(uint8_t cmd)
 	case BLKMIRROR_EVENT_DEGRADED:	return "degraded";
 	case BLKMIRROR_EVENT_DESTROYED:	return "destroyed";
 	case BLKMIRROR_EVENT_UNREADABLE:	return "unreadable";
+	case BLKMIRROR_EVENT_ATTACHED:	return "attached";
+	case BLKMIRROR_EVENT_SWITCHED:	return "switched";
+	case BLKMIRROR_EVENT_DETACHED:	return "detached";
 	default:			return NULL;
 	}
 }
@@ -71,14 +75,20 @@ static const char *str_or_dash(const char *s)
  * Human output
  */
 
-/* NAME DEVICE STATE PERCENT: `list`, and the state lines of `monitor`. */
+/*
+ * NAME DEVICE STATE PERCENT: `list`, and the state lines of `monitor`.
+ * A single-leg mirror copies nothing: its percent is "-".
+ */
 void print_list_line(const struct mirror_msg *m, const char *prefix)
 {
 	char dev[64];
 
-	printf("%s%-16s %-16s %-10s %3u%%\n", prefix, str_or_dash(m->name),
-	       str_or_dash(device_path(m, dev, sizeof(dev))),
-	       state_name(m->state), m->percent);
+	printf("%s%-16s %-16s %-10s ", prefix, str_or_dash(m->name),
+	       str_or_dash(device_path(m, dev, sizeof(dev))), state_name(m->state));
+	if (has_secondary(m))
+		printf("%3u%%\n", m->percent);
+	else
+		printf("   -\n");
 }
 
 /* "secondary leg failed: Input/output error at sector 2048" */
@@ -93,7 +103,11 @@ static void print_leg(const char *label, const char *path, uint32_t devt, uint32
 {
 	char b[FMT_LEN];
 
-	printf("  %-19s %s (%s), logical block size %u\n", label, str_or_dash(path),
+	if (!path) {
+		printf("  %-19s -\n", label);
+		return;
+	}
+	printf("  %-19s %s (%s), logical block size %u\n", label, path,
 	       fmt_devt(devt, b), lbs);
 }
 
@@ -120,11 +134,16 @@ void print_status(const struct mirror_msg *m)
 	printf("%s:\n", str_or_dash(m->name));
 	printf("  %-19s %s (%s)\n", "device:", str_or_dash(device_path(m, dev, sizeof(dev))),
 	       fmt_devt(m->devt, b1));
-	printf("  %-19s %s, %u%% (%s of %s)", "state:", state_name(m->state), m->percent,
-	       fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2));
-	if (m->state == BLKMIRROR_STATE_RESYNCING)
-		printf(" at %s", fmt_rate(m->rate, b3));
-	putchar('\n');
+	if (has_secondary(m)) {
+		printf("  %-19s %s, %u%% (%s of %s)", "state:", state_name(m->state),
+		       m->percent, fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2));
+		if (m->state == BLKMIRROR_STATE_RESYNCING)
+			printf(" at %s", fmt_rate(m->rate, b3));
+		putchar('\n');
+	} else {
+		printf("  %-19s %s (no secondary: I/O passes through to the primary)\n",
+		       "state:", state_name(m->state));
+	}
 	if (m->state == BLKMIRROR_STATE_DEGRADED && msg_has(m, BLKMIRROR_A_FAIL_LEG)) {
 		printf("  %-19s ", "failure:");
 		print_failure(stdout, m);
@@ -143,7 +162,10 @@ void print_status(const struct mirror_msg *m)
 	printf("  %-19s %s\n", "max rate:",
 	       m->max_rate ? fmt_rate(m->max_rate, b1) : "unlimited");
 	print_stats("primary stats:", m->stats[0]);
-	print_stats("secondary stats:", m->stats[1]);
+	if (has_secondary(m))
+		print_stats("secondary stats:", m->stats[1]);
+	else
+		printf("  %-19s -\n", "secondary stats:");
 }
 
 /*---------------------------------------------------------------------------
@@ -202,6 +224,7 @@ static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool 
 	json_devt(j, "devt", m, BLKMIRROR_A_DEVT, m->devt);
 	json_str(j, "primary", m->primary);
 	json_devt(j, "primary_devt", m, BLKMIRROR_A_PRIMARY_DEVT, m->primary_devt);
+	/* A single-leg mirror: every secondary field is null. */
 	json_str(j, "secondary", m->secondary);
 	json_devt(j, "secondary_devt", m, BLKMIRROR_A_SECONDARY_DEVT, m->secondary_devt);
 	json_u64(j, "size_bytes", m->size);
@@ -211,7 +234,10 @@ static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool 
 	json_u64(j, "max_rate_bytes_per_sec", m->max_rate);
 	json_u64(j, "logical_block_size", m->lbs);
 	json_u64(j, "primary_lbs", m->primary_lbs);
-	json_u64(j, "secondary_lbs", m->secondary_lbs);
+	if (has_secondary(m))
+		json_u64(j, "secondary_lbs", m->secondary_lbs);
+	else
+		json_null(j, "secondary_lbs");
 	json_failure(j, m);
 	json_u64(j, "unreadable_sectors", m->unreadable_sectors);
 	if (m->unreadable_sectors)
@@ -219,7 +245,10 @@ static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool 
 	else
 		json_null(j, "unreadable_first_sector");
 	json_stats(j, "primary_stats", m->stats[0]);
-	json_stats(j, "secondary_stats", m->stats[1]);
+	if (has_secondary(m))
+		json_stats(j, "secondary_stats", m->stats[1]);
+	else
+		json_null(j, "secondary_stats");
 }
 
 /* A mirror object: @full for status/create, otherwise the list fields. */
@@ -267,6 +296,18 @@ static void json_event(const struct mirror_msg *m)
 		json_u64(&j, "sectors", m->range_sectors);
 		json_u64(&j, "unreadable_sectors", m->unreadable_sectors);
 		break;
+	case BLKMIRROR_EVENT_ATTACHED:
+		json_str(&j, "secondary", m->secondary);
+		break;
+	case BLKMIRROR_EVENT_SWITCHED:
+		json_str(&j, "primary", m->primary);
+		json_str(&j, "old_primary", m->old_primary);
+		json_u64(&j, "pause_usec", m->pause_usec);
+		break;
+	case BLKMIRROR_EVENT_DETACHED:
+		json_str(&j, "detached", m->detached_leg);
+		json_bool(&j, "consistent", m->consistent);
+		break;
 	}
 	json_end(&j);
 }
@@ -301,6 +342,17 @@ static void human_event(const struct mirror_msg *m)
 		       (unsigned long long)(m->range_sector + m->range_sectors - 1),
 		       (unsigned long long)m->unreadable_sectors);
 		break;
+	case BLKMIRROR_EVENT_ATTACHED:
+		printf(" secondary %s, copy started", str_or_dash(m->secondary));
+		break;
+	case BLKMIRROR_EVENT_SWITCHED:
+		printf(" primary %s, released %s, I/O paused %s", str_or_dash(m->primary),
+		       str_or_dash(m->old_primary), fmt_pause(m->pause_usec, b1));
+		break;
+	case BLKMIRROR_EVENT_DETACHED:
+		printf(" %s, %s", str_or_dash(m->detached_leg),
+		       m->consistent ? "a consistent copy" : "not a consistent copy");
+		break;
 	}
 	putchar('\n');
 	fflush(stdout);
@@ -315,4 +367,68 @@ void print_event(const struct mirror_msg *m, bool json)
 		json_event(m);
 	else
 		human_event(m);
+}
+
+/*---------------------------------------------------------------------------
+ * Results of switch and detach
+ */
+
+/*
+ * "m0: /dev/ram1 is now the primary; /dev/ram0 released; I/O paused 0.412 ms"
+ * or one object: name, primary, old_primary, pause_usec, state.
+ */
+void print_switched(const struct mirror_msg *m, bool json)
+{
+	char b[FMT_LEN];
+	struct json j;
+
+	if (json) {
+		json_begin(&j, stdout);
+		json_str(&j, "name", m->name);
+		json_str(&j, "primary", m->primary);
+		json_str(&j, "old_primary", m->old_primary);
+		if (msg_has(m, BLKMIRROR_A_PAUSE_USEC))
+			json_u64(&j, "pause_usec", m->pause_usec);
+		else
+			json_null(&j, "pause_usec");
+		json_str(&j, "state", state_name(m->state));
+		json_end(&j);
+		return;
+	}
+	printf("%s: %s is now the primary; %s released; I/O paused %s\n",
+	       str_or_dash(m->name), str_or_dash(m->primary),
+	       m->old_primary ? m->old_primary : "the old primary",
+	       msg_has(m, BLKMIRROR_A_PAUSE_USEC) ? fmt_pause(m->pause_usec, b) : "(unknown)");
+	fflush(stdout);
+}
+
+/*
+ * "m0: detached /dev/ram1, a consistent copy as of the detach" (or "not a
+ * consistent copy ...") or one object: name, primary, detached, consistent,
+ * state.
+ */
+void print_detached(const struct mirror_msg *m, bool json)
+{
+	bool known = msg_has(m, BLKMIRROR_A_CONSISTENT);
+	struct json j;
+
+	if (json) {
+		json_begin(&j, stdout);
+		json_str(&j, "name", m->name);
+		json_str(&j, "primary", m->primary);
+		json_str(&j, "detached", m->detached_leg);
+		if (known)
+			json_bool(&j, "consistent", m->consistent);
+		else
+			json_null(&j, "consistent");
+		json_str(&j, "state", state_name(m->state));
+		json_end(&j);
+		return;
+	}
+	printf("%s: detached %s, %s\n", str_or_dash(m->name),
+	       m->detached_leg ? m->detached_leg : "the secondary",
+	       !known ? "whether it is a consistent copy is unknown" :
+	       m->consistent ? "a consistent copy as of the detach" :
+	       "NOT a consistent copy (it was not in sync)");
+	fflush(stdout);
 }

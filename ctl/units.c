@@ -197,3 +197,11 @@ char *fmt_devt(uint32_t devt, char buf[FMT_LEN])
 	snprintf(buf, FMT_LEN, "%u:%u", major(devt), minor(devt));
 	return buf;
 }
+
+/* An I/O pause in microseconds, shown in milliseconds: "0.412 ms". */
+char *fmt_pause(uint64_t usec, char buf[FMT_LEN])
+{
+	snprintf(buf, FMT_LEN, "%llu.%03llu ms", (unsigned long long)(usec / 1000),
+		 (unsigned long long)(usec % 1000));
+	return buf;
+}

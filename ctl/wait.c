@@ -7,6 +7,11 @@
  * GET is queued on the event socket.  Events queued before it only repeat
  * what the GET said; their sequence number is at or below the GET's, and
  * they are dropped.
+ *
+ * Online migration: a mirror with one leg has nothing to copy, and `wait`
+ * on it fails at once.  A SWITCHED event means the copy was complete (only
+ * an in-sync mirror switches): success.  DETACHED means the copy was
+ * abandoned: failure (exit 8).
  */
 #include <errno.h>
 #include <string.h>
@@ -21,8 +26,11 @@
 struct waiter {
 	struct mctl_ctx *ctx;
 	const char *name;
+	FILE *out;		/* progress: stdout, stderr (create/attach --wait) */
 	bool quiet;		/* create --json --wait: the exit code says it all */
 	bool tty;		/* draw a bar redrawn with \r, else one line per percent */
+	bool have_primary;	/* primary_devt is the primary while it copied */
+	uint32_t primary_devt;
 	bool bar_drawn;
 	int last_percent;
 	uint64_t seen_seq;	/* last event sequence number accounted for */
@@ -49,9 +57,9 @@ static void draw_bar(struct waiter *w, const struct mirror_msg *m)
 	memset(bar, '#', fill);
 	memset(bar + fill, '.', BAR_WIDTH - fill);
 	bar[BAR_WIDTH] = '\0';
-	printf("\r%s [%s] %3u%% %14s ETA %8s", w->name, bar, m->percent,
-	       fmt_rate(m->rate, b1), eta(m, b2));
-	fflush(stdout);
+	fprintf(w->out, "\r%s [%s] %3u%% %14s ETA %8s", w->name, bar, m->percent,
+		fmt_rate(m->rate, b1), eta(m, b2));
+	fflush(w->out);
 	w->bar_drawn = true;
 }
 
@@ -64,10 +72,10 @@ static void show_progress(struct waiter *w, const struct mirror_msg *m)
 	if (w->tty) {
 		draw_bar(w, m);
 	} else if ((int)m->percent > w->last_percent) {
-		printf("%s: %u%% (%s of %s) at %s, ETA %s\n", w->name, m->percent,
-		       fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2),
-		       fmt_rate(m->rate, b3), eta(m, b4));
-		fflush(stdout);
+		fprintf(w->out, "%s: %u%% (%s of %s) at %s, ETA %s\n", w->name, m->percent,
+			fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2),
+			fmt_rate(m->rate, b3), eta(m, b4));
+		fflush(w->out);
 	}
 	w->last_percent = (int)m->percent;
 }
@@ -76,8 +84,8 @@ static void show_progress(struct waiter *w, const struct mirror_msg *m)
 static void end_bar(struct waiter *w)
 {
 	if (w->bar_drawn) {
-		putchar('\n');
-		fflush(stdout);
+		putc('\n', w->out);
+		fflush(w->out);
 		w->bar_drawn = false;
 	}
 }
@@ -100,10 +108,30 @@ static int synced(struct waiter *w, const struct mirror_msg *m)
 			draw_bar(w, &done);
 			end_bar(w);
 		}
-		printf("%s: 100%% in sync (%s)\n", w->name, fmt_bytes(m->size, b));
-		fflush(stdout);
+		fprintf(w->out, "%s: 100%% in sync (%s)\n", w->name, fmt_bytes(m->size, b));
+		fflush(w->out);
 	}
 	return MCTL_EXIT_OK;
+}
+
+/* Only an in-sync mirror switches: the wait is over, and it succeeded. */
+static int switched(struct waiter *w, const char *primary)
+{
+	end_bar(w);
+	if (!w->quiet) {
+		fprintf(w->out, "%s: was in sync, then switched to %s\n", w->name,
+			primary ? primary : "its secondary");
+		fflush(w->out);
+	}
+	return MCTL_EXIT_OK;
+}
+
+static int detached(struct waiter *w, const char *leg)
+{
+	end_bar(w);
+	errmsg("%s %s: the secondary%s%s was detached before the copy completed",
+	       w->ctx->nl.what, w->name, leg ? " " : "", leg ? leg : "");
+	return MCTL_EXIT_DETACHED;
 }
 
 static int degraded(struct waiter *w, const struct mirror_msg *m)
@@ -122,17 +150,48 @@ static int destroyed(struct waiter *w)
 	return MCTL_EXIT_DESTROYED;
 }
 
+/*
+ * One leg.  At the start: nothing to wait for.  Later (events were lost):
+ * the primary tells which way it went, switched (a new primary) or
+ * detached (the same one).
+ */
+static int single(struct waiter *w, const struct mirror_msg *m)
+{
+	if (!w->have_primary) {
+		end_bar(w);
+		errmsg("%s %s: the mirror has one leg (state single): nothing to copy, "
+		       "nothing to wait for; give it a secondary with '" PROG " attach %s SECONDARY'",
+		       w->ctx->nl.what, w->name, w->name);
+		return MCTL_EXIT_FAIL;
+	}
+	if (msg_has(m, BLKMIRROR_A_PRIMARY_DEVT) && m->primary_devt != w->primary_devt)
+		return switched(w, m->primary);
+	return detached(w, NULL);
+}
+
 /* The state a GET (or CREATE) reply reports. */
 static int apply_state(struct waiter *w, const struct mirror_msg *m)
 {
+	int ret;
+
 	switch (m->state) {
 	case BLKMIRROR_STATE_SYNCED:
 		return synced(w, m);
 	case BLKMIRROR_STATE_DEGRADED:
 		return degraded(w, m);
+	case BLKMIRROR_STATE_SINGLE:
+		return single(w, m);
 	default:
+		/* A newer module's two-leg state: follow its events. */
+		if (!has_secondary(m) && m->state != BLKMIRROR_STATE_RESYNCING)
+			return single(w, m);
+		ret = MCTL_CONTINUE;
 		show_progress(w, m);
-		return MCTL_CONTINUE;
+		if (!w->have_primary && msg_has(m, BLKMIRROR_A_PRIMARY_DEVT)) {
+			w->have_primary = true;
+			w->primary_devt = m->primary_devt;
+		}
+		return ret;
 	}
 }
 
@@ -173,6 +232,12 @@ static int wait_on_msg(const struct mirror_msg *m, void *arg)
 	case BLKMIRROR_EVENT_DESTROYED:
 		w->result = destroyed(w);
 		break;
+	case BLKMIRROR_EVENT_SWITCHED:
+		w->result = switched(w, m->primary);
+		break;
+	case BLKMIRROR_EVENT_DETACHED:
+		w->result = detached(w, m->detached_leg);
+		break;
 	}
 	return w->result;
 }
@@ -196,12 +261,12 @@ static int wait_on_overrun(void *arg)
 	return read_state(arg, true);
 }
 
-int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet)
+int wait_for_sync(struct mctl_ctx *ctx, const char *name, enum wait_output out)
 {
 	struct waiter w = {
-		.ctx = ctx, .name = name, .quiet = quiet,
-		.tty = isatty(STDOUT_FILENO), .last_percent = -1,
-		.result = MCTL_CONTINUE,
+		.ctx = ctx, .name = name, .quiet = out == WAIT_QUIET,
+		.out = out == WAIT_STDOUT ? stdout : stderr,
+		.last_percent = -1, .result = MCTL_CONTINUE,
 	};
 	struct event_loop loop = {
 		.on_event = wait_on_msg, .on_overrun = wait_on_overrun,
@@ -210,6 +275,7 @@ int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet)
 	};
 	int ret;
 
+	w.tty = isatty(fileno(w.out));
 	if (opt_given(&ctx->args, OPT_TIMEOUT))
 		loop.timeout_ms = (int)ctx->args.val[OPT_TIMEOUT] * 1000;
 	ret = events_subscribe(ctx, &loop);
@@ -229,7 +295,7 @@ int wait_for_sync(struct mctl_ctx *ctx, const char *name, bool quiet)
 
 int cmd_wait(struct mctl_ctx *ctx)
 {
-	return wait_for_sync(ctx, ctx->args.pos[0], false);
+	return wait_for_sync(ctx, ctx->args.pos[0], WAIT_STDOUT);
 }
 
 /*---------------------------------------------------------------------------

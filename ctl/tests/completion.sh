@@ -33,7 +33,7 @@ expect() {	# LINE WANT
 	fi
 }
 expect "mirrorctl cr" "create"
-expect "mirrorctl " "create destroy list status wait monitor set version help -h --help -V --version"
+expect "mirrorctl " "create attach switch detach destroy list status wait monitor set version help -h --help -V --version"
 expect "mirrorctl wait " "m0 backup"
 expect "mirrorctl status b" "backup"
 expect "mirrorctl create --r" "--region-size"
@@ -42,4 +42,13 @@ expect "mirrorctl destroy m0 --" "--help --timeout --force --no-wait"
 expect "mirrorctl help mo" "monitor"
 expect "mirrorctl set m0 --max-rate " ""
 expect "mirrorctl destroy m0 " ""
+expect "mirrorctl att" "attach"
+expect "mirrorctl attach b" "backup"
+expect "mirrorctl attach m0 /dev/nul" "/dev/null"
+expect "mirrorctl attach m0 /dev/null " ""
+expect "mirrorctl attach m0 --" "--help --region-size --max-rate --wait --json"
+expect "mirrorctl switch " "m0 backup"
+expect "mirrorctl switch m0 --" "--help --force --json"
+expect "mirrorctl detach m0 --f" "--force"
+expect "mirrorctl create m0 /dev/null /dev/nul" "/dev/null"
 '

@@ -220,6 +220,9 @@ static void test_formatting(void)
 	expect_str(fmt_duration(42, b), "0:42", "42 seconds");
 	expect_str(fmt_duration(3723, b), "1:02:03", "3723 seconds");
 	expect_str(fmt_devt(makedev(254, 3), b), "254:3", "a devt");
+	expect_str(fmt_pause(0, b), "0.000 ms", "no pause");
+	expect_str(fmt_pause(412, b), "0.412 ms", "a pause of 412 us");
+	expect_str(fmt_pause(12345678, b), "12345.678 ms", "a long pause");
 }
 
 /*---------------------------------------------------------------------------
@@ -314,11 +317,34 @@ static void test_cmdline(void)
 	      opt_given(&ctx.args, OPT_FORCE), "destroy --force");
 	check(parse(&ctx, "wait", "m0", "--timeout", "5", NULL) == MCTL_CONTINUE &&
 	      ctx.args.val[OPT_TIMEOUT] == 5, "wait --timeout");
+	check(parse(&ctx, "create", "m0", "/dev/a", NULL) == MCTL_CONTINUE && ctx.args.npos == 2 &&
+	      !ctx.args.pos[2], "create without SECONDARY (single leg)");
+	ret = parse(&ctx, "attach", "m0", "/dev/b", "--max-rate", "1", "--region-size", "64K",
+		    "--wait", "--json", NULL);
+	check(ret == MCTL_CONTINUE && ctx.args.npos == 2 && strcmp(ctx.args.pos[1], "/dev/b") == 0 &&
+	      ctx.args.val[OPT_MAX_RATE] == 1 && ctx.args.val[OPT_REGION_SIZE] == 64 << 10 &&
+	      opt_given(&ctx.args, OPT_WAIT) && ctx.json, "attach with all its options");
+	check(parse(&ctx, "switch", "m0", "--force", "--json", NULL) == MCTL_CONTINUE &&
+	      opt_given(&ctx.args, OPT_FORCE) && ctx.json, "switch --force --json");
+	check(parse(&ctx, "detach", "m0", "--force", NULL) == MCTL_CONTINUE &&
+	      opt_given(&ctx.args, OPT_FORCE) && !ctx.json, "detach --force");
 
 	check(parse(&ctx, NULL) == MCTL_EXIT_USAGE, "no command is a usage error");
 	check(parse(&ctx, "frobnicate", NULL) == MCTL_EXIT_USAGE, "unknown command");
 	check(parse(&ctx, "--bogus", NULL) == MCTL_EXIT_USAGE, "unknown global option");
-	check(parse(&ctx, "create", "m0", "/dev/a", NULL) == MCTL_EXIT_USAGE, "missing SECONDARY");
+	check(parse(&ctx, "create", "m0", NULL) == MCTL_EXIT_USAGE, "missing PRIMARY");
+	check(parse(&ctx, "attach", "m0", NULL) == MCTL_EXIT_USAGE, "attach: missing SECONDARY");
+	check(parse(&ctx, "attach", "m0", "/dev/b", "/dev/c", NULL) == MCTL_EXIT_USAGE,
+	      "attach: extra argument");
+	check(parse(&ctx, "attach", "m0", "/dev/b", "--force", NULL) == MCTL_EXIT_USAGE,
+	      "attach takes no --force");
+	check(parse(&ctx, "switch", "m0", "/dev/b", NULL) == MCTL_EXIT_USAGE,
+	      "switch: extra argument");
+	check(parse(&ctx, "switch", "m0", "--wait", NULL) == MCTL_EXIT_USAGE,
+	      "switch takes no --wait");
+	check(parse(&ctx, "detach", NULL) == MCTL_EXIT_USAGE, "detach: missing NAME");
+	check(parse(&ctx, "detach", "m0", "--max-rate", "1M", NULL) == MCTL_EXIT_USAGE,
+	      "detach takes no --max-rate");
 	check(parse(&ctx, "create", "m0", "a", "b", "c", NULL) == MCTL_EXIT_USAGE,
 	      "extra argument");
 	check(parse(&ctx, "create", ".m0", "a", "b", NULL) == MCTL_EXIT_USAGE, "bad name");
@@ -333,6 +359,60 @@ static void test_cmdline(void)
 	check(parse(&ctx, "list", "--json=yes", NULL) == MCTL_EXIT_USAGE, "flag with a value");
 	check(parse(&ctx, "wait", "m0", "-t", NULL) == MCTL_EXIT_USAGE, "unknown short option");
 	check(parse(&ctx, "help", "nosuch", NULL) == MCTL_EXIT_USAGE, "help of unknown command");
+}
+
+/* create --wait without SECONDARY is refused before anything is opened or sent. */
+static void test_create_wait_single(void)
+{
+	struct mctl_ctx ctx;
+	struct capture c;
+	const char *out;
+	int ret;
+
+	parse(&ctx, "create", "m0", "/nonexistent/a", "--wait", NULL);
+	capture_start(&c, STDERR_FILENO);
+	ret = cmd_create(&ctx);
+	out = capture_end(&c);
+	check(ret == MCTL_EXIT_USAGE && strstr(out, "create m0: --wait needs SECONDARY") &&
+	      !strstr(out, "/nonexistent"),
+	      "create --wait without SECONDARY is a usage error, before the legs are looked at ('%s')",
+	      out);
+}
+
+/* Help text comes from the table; --force says what it does per command. */
+static void test_help(void)
+{
+	struct mctl_ctx ctx;
+	struct capture c;
+	const char *out;
+	char *argv[] = { PROG, "help", "switch", NULL }, *argv2[] = { PROG, "detach", "-h", NULL };
+
+	memset(&ctx, 0, sizeof(ctx));
+	capture_start(&c, STDOUT_FILENO);
+	if (parse_cmdline(&ctx, 3, argv) == MCTL_CONTINUE)
+		ctx.cmd->handler(&ctx);
+	out = capture_end(&c);
+	check(strstr(out, "Usage: mirrorctl switch NAME [--force] [--json]") &&
+	      strstr(out, "--force                switch even though") &&
+	      !strstr(out, "destroy even"), "help switch: synopsis and its own --force text");
+
+	memset(&ctx, 0, sizeof(ctx));
+	capture_start(&c, STDOUT_FILENO);
+	parse_cmdline(&ctx, 3, argv2);
+	out = capture_end(&c);
+	check(strstr(out, "Usage: mirrorctl detach NAME [--force] [--json]") &&
+	      strstr(out, "detach even while resyncing or degraded"),
+	      "detach -h: synopsis and its own --force text");
+
+	memset(&ctx, 0, sizeof(ctx));
+	capture_start(&c, STDOUT_FILENO);
+	argv[1] = "--help";
+	parse_cmdline(&ctx, 2, argv);
+	out = capture_end(&c);
+	check(strstr(out, "  create NAME PRIMARY [SECONDARY] [--region-size SIZE]") &&
+	      strstr(out, "  attach NAME SECONDARY [--region-size SIZE] [--max-rate RATE] [--wait] [--json]\n") &&
+	      strstr(out, "  switch NAME [--force] [--json]\n") &&
+	      strstr(out, "  detach NAME [--force] [--json]\n"), "usage lists the migration commands");
 }
 
 /*---------------------------------------------------------------------------
@@ -372,6 +452,181 @@ static struct nl_msg *fake_mirror_reply(uint8_t cmd, uint32_t state)
 		nla_put_u64(msg, BLKMIRROR_A_FAIL_SECTOR, 2048);
 	}
 	return msg;
+}
+
+/* A single-leg mirror, as GET reports it: no SECONDARY* attributes. */
+static struct nl_msg *fake_single_reply(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, 0, cmd, BLKMIRROR_GENL_VERSION);
+	nla_put_string(msg, BLKMIRROR_A_NAME, "m0");
+	nla_put_string(msg, BLKMIRROR_A_DISK_NAME, "blkmirror0");
+	nla_put_u32(msg, BLKMIRROR_A_DEVT, makedev(254, 0));
+	nla_put_u32(msg, BLKMIRROR_A_STATE, BLKMIRROR_STATE_SINGLE);
+	nla_put_string(msg, BLKMIRROR_A_PRIMARY, "/dev/ram1");
+	nla_put_u32(msg, BLKMIRROR_A_PRIMARY_DEVT, makedev(1, 1));
+	nla_put_u64(msg, BLKMIRROR_A_SIZE, 64 << 20);
+	nla_put_u32(msg, BLKMIRROR_A_PRIMARY_LBS, 512);
+	nla_put_u32(msg, BLKMIRROR_A_LBS, 512);
+	nla_put_u32(msg, BLKMIRROR_A_REGION_SIZE, 1 << 20);
+	nla_put_u64(msg, BLKMIRROR_A_MAX_RATE, 0);
+	nla_put_u64(msg, BLKMIRROR_A_SYNCED_BYTES, 0);
+	nla_put_u32(msg, BLKMIRROR_A_PERCENT, 0);
+	nla_put_u64(msg, BLKMIRROR_A_RATE, 0);
+	nest = nla_nest_start(msg, BLKMIRROR_A_PRIMARY_STATS);
+	nla_put_u64(msg, BLKMIRROR_STAT_WRITES, 3);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static void test_single(void)
+{
+	struct nl_msg *msg = fake_single_reply(BLKMIRROR_CMD_GET);
+	struct mirror_msg m;
+	struct capture c;
+	const char *out;
+
+	check(bm_parse_mirror(msg, &m) == 0 && m.state == BLKMIRROR_STATE_SINGLE &&
+	      !has_secondary(&m) && !m.secondary, "a single-leg GET reply parses, no secondary");
+	check(strcmp(state_name(m.state), "single") == 0, "state single is named 'single'");
+
+	capture_start(&c, STDOUT_FILENO);
+	print_mirror_json(&m, true);
+	out = capture_end(&c);
+	check(strstr(out, "\"state\":\"single\"") &&
+	      strstr(out, "\"primary\":\"/dev/ram1\",\"primary_devt\":\"1:1\","
+			  "\"secondary\":null,\"secondary_devt\":null,") &&
+	      strstr(out, "\"primary_lbs\":512,\"secondary_lbs\":null,") &&
+	      strstr(out, "\"secondary_stats\":null}\n"),
+	      "single-leg status JSON: every secondary field null (got '%s')", out);
+
+	capture_start(&c, STDOUT_FILENO);
+	print_mirror_json(&m, false);
+	out = capture_end(&c);
+	check(strcmp(out, "{\"name\":\"m0\",\"device\":\"/dev/blkmirror0\",\"state\":\"single\","
+			  "\"percent\":0}\n") == 0, "single-leg list JSON (got '%s')", out);
+
+	capture_start(&c, STDOUT_FILENO);
+	print_list_line(&m, "");
+	out = capture_end(&c);
+	check(strcmp(out, "m0               /dev/blkmirror0  single        -\n") == 0,
+	      "single-leg list line (got '%s')", out);
+
+	capture_start(&c, STDOUT_FILENO);
+	print_status(&m);
+	out = capture_end(&c);
+	check(strstr(out, "  state:              single (no secondary") &&
+	      strstr(out, "  primary:            /dev/ram1 (1:1), logical block size 512\n") &&
+	      strstr(out, "  secondary:          -\n") &&
+	      strstr(out, "  secondary stats:    -\n") && !strstr(out, "0:0"),
+	      "single-leg status: secondary shown as '-' (got '%s')", out);
+	nlmsg_free(msg);
+
+	/* The result of a switch: the mirror, plus what it released and the pause. */
+	msg = fake_single_reply(BLKMIRROR_CMD_SWITCH);
+	nla_put_string(msg, BLKMIRROR_A_OLD_PRIMARY, "/dev/ram0");
+	nla_put_u64(msg, BLKMIRROR_A_PAUSE_USEC, 1234);
+	check(bm_parse_mirror(msg, &m) == 0 && m.old_primary && strcmp(m.old_primary, "/dev/ram0") == 0 &&
+	      m.pause_usec == 1234, "a SWITCH reply parses OLD_PRIMARY and PAUSE_USEC");
+	capture_start(&c, STDOUT_FILENO);
+	print_switched(&m, false);
+	print_switched(&m, true);
+	out = capture_end(&c);
+	check(strcmp(out, "m0: /dev/ram1 is now the primary; /dev/ram0 released; I/O paused 1.234 ms\n"
+			  "{\"name\":\"m0\",\"primary\":\"/dev/ram1\",\"old_primary\":\"/dev/ram0\","
+			  "\"pause_usec\":1234,\"state\":\"single\"}\n") == 0,
+	      "switch result, human and JSON (got '%s')", out);
+	nlmsg_free(msg);
+
+	/* The result of a detach, consistent or not. */
+	msg = fake_single_reply(BLKMIRROR_CMD_DETACH);
+	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram2");
+	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 1);
+	check(bm_parse_mirror(msg, &m) == 0 && m.consistent == 1 &&
+	      strcmp(m.detached_leg, "/dev/ram2") == 0, "a DETACH reply parses DETACHED_LEG, CONSISTENT");
+	capture_start(&c, STDOUT_FILENO);
+	print_detached(&m, false);
+	print_detached(&m, true);
+	out = capture_end(&c);
+	check(strcmp(out, "m0: detached /dev/ram2, a consistent copy as of the detach\n"
+			  "{\"name\":\"m0\",\"primary\":\"/dev/ram1\",\"detached\":\"/dev/ram2\","
+			  "\"consistent\":true,\"state\":\"single\"}\n") == 0,
+	      "consistent detach result, human and JSON (got '%s')", out);
+	nlmsg_free(msg);
+	msg = fake_single_reply(BLKMIRROR_CMD_DETACH);
+	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram2");
+	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 0);
+	bm_parse_mirror(msg, &m);
+	capture_start(&c, STDOUT_FILENO);
+	print_detached(&m, false);
+	print_detached(&m, true);
+	out = capture_end(&c);
+	check(strcmp(out, "m0: detached /dev/ram2, NOT a consistent copy (it was not in sync)\n"
+			  "{\"name\":\"m0\",\"primary\":\"/dev/ram1\",\"detached\":\"/dev/ram2\","
+			  "\"consistent\":false,\"state\":\"single\"}\n") == 0,
+	      "forced detach result, human and JSON (got '%s')", out);
+	nlmsg_free(msg);
+}
+
+/* The migration events, as monitor shows them. */
+static void expect_event(struct nl_msg *msg, const char *want, const char *what)
+{
+	struct mirror_msg m;
+	struct capture c;
+	const char *out;
+
+	bm_parse_mirror(msg, &m);
+	capture_start(&c, STDOUT_FILENO);
+	print_event(&m, true);
+	print_event(&m, false);
+	out = capture_end(&c);
+	check(strcmp(out, want) == 0, "%s event, JSON and human (got '%s')", what, out);
+	nlmsg_free(msg);
+}
+
+static struct nl_msg *fake_event(uint8_t cmd)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, 0x20, 0, 0, cmd, BLKMIRROR_GENL_VERSION);
+	nla_put_string(msg, BLKMIRROR_A_NAME, "m0");
+	nla_put_u64(msg, BLKMIRROR_A_EVENT_SEQ, 9);
+	return msg;
+}
+
+static void test_migration_events(void)
+{
+	struct nl_msg *msg;
+
+	msg = fake_event(BLKMIRROR_EVENT_ATTACHED);
+	nla_put_string(msg, BLKMIRROR_A_SECONDARY, "/dev/ram1");
+	expect_event(msg, "{\"event\":\"attached\",\"name\":\"m0\",\"secondary\":\"/dev/ram1\"}\n"
+			  "attached  m0 secondary /dev/ram1, copy started\n", "attached");
+
+	msg = fake_event(BLKMIRROR_EVENT_SWITCHED);
+	nla_put_string(msg, BLKMIRROR_A_PRIMARY, "/dev/ram1");
+	nla_put_string(msg, BLKMIRROR_A_OLD_PRIMARY, "/dev/ram0");
+	nla_put_u64(msg, BLKMIRROR_A_PAUSE_USEC, 250);
+	expect_event(msg, "{\"event\":\"switched\",\"name\":\"m0\",\"primary\":\"/dev/ram1\","
+			  "\"old_primary\":\"/dev/ram0\",\"pause_usec\":250}\n"
+			  "switched  m0 primary /dev/ram1, released /dev/ram0, I/O paused 0.250 ms\n",
+		     "switched");
+
+	msg = fake_event(BLKMIRROR_EVENT_DETACHED);
+	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram1");
+	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 0);
+	expect_event(msg, "{\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
+			  "\"consistent\":false}\n"
+			  "detached  m0 /dev/ram1, not a consistent copy\n", "detached (forced)");
+
+	msg = fake_event(BLKMIRROR_EVENT_DETACHED);
+	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram1");
+	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 1);
+	expect_event(msg, "{\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
+			  "\"consistent\":true}\n"
+			  "detached  m0 /dev/ram1, a consistent copy\n", "detached (in sync)");
 }
 
 static void test_replies(void)
@@ -582,7 +837,11 @@ int main(int argc, char **argv)
 	test_formatting();
 	test_json();
 	test_cmdline();
+	test_create_wait_single();
+	test_help();
 	test_replies();
+	test_single();
+	test_migration_events();
 	test_ext_ack();
 	return 0;
 }
