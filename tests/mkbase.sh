@@ -39,6 +39,8 @@ TOOLS="
 /usr/sbin/blockdev:/usr/sbin/blockdev
 /usr/bin/script:/usr/bin/script
 /usr/bin/flock:/usr/bin/flock
+/usr/bin/nbd-server:/usr/bin/nbd-server
+/usr/sbin/nbd-client:/usr/sbin/nbd-client
 "
 # Libraries mirrorctl links against, so the per-run archive rarely needs any.
 EXTRA_LIBS="libnl-3.so.200 libnl-genl-3.so.200"
