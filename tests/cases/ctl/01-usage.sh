@@ -6,7 +6,8 @@ load_blkmirror
 make_brd 2 8
 
 must mirrorctl --help
-assert_contains "$OUT" "create NAME PRIMARY SECONDARY" "usage lists create"
+assert_contains "$OUT" "create NAME PRIMARY [SECONDARY]" "usage lists create"
+assert_contains "$OUT" "attach NAME SECONDARY" "usage lists attach"
 assert_contains "$OUT" "monitor [NAME] [--json]" "usage lists monitor"
 must mirrorctl help wait
 assert_contains "$OUT" "--timeout SECONDS" "help wait shows its option"
@@ -24,7 +25,9 @@ usage() {	# WHAT-IN-STDERR CMD...
 }
 usage "no command given" mirrorctl
 usage "unknown command 'frob'" mirrorctl frob
-usage "missing SECONDARY" mirrorctl create m0 /dev/ram0
+usage "missing PRIMARY" mirrorctl create m0
+usage "missing SECONDARY" mirrorctl attach m0
+usage "unexpected argument" mirrorctl switch m0 /dev/ram1
 usage "unexpected argument 'x'" mirrorctl destroy m0 x
 usage "unknown option '--force'" mirrorctl set m0 --force
 usage "needs RATE" mirrorctl set m0 --max-rate
