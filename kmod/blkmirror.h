@@ -8,6 +8,7 @@
  *	resync.c	the background copy thread
  *	region.c	window arithmetic (pure; see region.h)
  *	unreadable.c	ranges of the primary the copy could not read
+ *	migrate.c	attach, switch, detach: legs changing under a live disk
  *	netlink.c	generic netlink commands
  *	events.c	multicast notifications
  */
@@ -51,7 +52,8 @@ struct bm_leg_stats {
 };
 
 struct bm_leg {
-	struct block_device *bdev;
+	struct block_device *bdev;	/* NULL: no such leg (state SINGLE) */
+	void *holder;			/* one of blkmirror.holders[] */
 	void *handle;			/* what closing takes back; see compat.h */
 	char *path;
 	dev_t devt;
@@ -102,7 +104,14 @@ struct blkmirror {
 	int index;			/* minor and disk name suffix */
 	struct gendisk *disk;
 	struct bm_leg legs[BM_NR_LEGS];
+	char holders[BM_NR_LEGS];	/* exclusive-open holders; see bm_open_leg() */
 	unsigned int region_bytes;
+	/*
+	 * Under bm_ctl_mutex: the migration command under way (attach,
+	 * switch, detach), or NULL.  One at a time per mirror, and no
+	 * destroy meanwhile.
+	 */
+	const char *busy;
 
 	/* Openers versus destroy. */
 	struct mutex open_mutex;
@@ -136,6 +145,21 @@ struct blkmirror {
 	atomic_t inflight;
 	wait_queue_head_t inflight_wq;
 	bool dying;			/* READ_ONCE: the disk is gone, I/O fails */
+
+	/*
+	 * A switch holds new bios here (@suspended, @held, @nr_held under
+	 * @lock) while those in flight drain; they are counted in @inflight.
+	 */
+	bool suspended;
+	struct bio_list held;
+	unsigned int nr_held;
+
+	/*
+	 * Foreground I/O on its way to the secondary, counted under @lock
+	 * when it is routed there: a detach waits for it before closing.
+	 */
+	atomic_t sec_inflight;
+	wait_queue_head_t sec_wq;
 
 	struct bio_set clone_bs;	/* primary clones carry struct bm_io */
 	struct bio_set leg_bs;		/* secondary clones and flushes */
@@ -197,12 +221,42 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 int bm_destroy_begin(struct blkmirror *m, bool force,
 		     struct netlink_ext_ack *extack);
 void bm_destroy_finish(struct blkmirror *m);
+bool bm_stacked_on(dev_t devt, dev_t other);		/* bm_ctl_mutex held */
+int bm_lookup_leg(int i, const char *path, dev_t *devt,
+		  struct netlink_ext_ack *extack);
+int bm_check_pair(dev_t pdevt, const char *ppath, dev_t sdevt,
+		  const char *spath, struct netlink_ext_ack *extack);
+int bm_open_leg(struct blkmirror *m, int i, const char *path,
+		struct netlink_ext_ack *extack);
+void bm_close_leg(struct blkmirror *m, int i);
+int bm_check_secondary(struct blkmirror *m, unsigned int max_lbs,
+		       struct netlink_ext_ack *extack);
+
+/* migrate.c: attach, switch, detach.  *_begin under bm_ctl_mutex. */
+struct bm_attach_args {
+	const char *path;
+	u32 region_bytes;
+	u64 max_rate;
+	bool have_region, have_rate;
+};
+
+int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
+	      struct netlink_ext_ack *extack);
+int bm_switch_begin(struct blkmirror *m, bool force,
+		    struct netlink_ext_ack *extack);
+int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns);
+int bm_detach_begin(struct blkmirror *m, bool force, bool *consistent,
+		    struct netlink_ext_ack *extack);
+void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent);
 int bm_init_disks(void);
 void bm_exit_disks(void);
 
 /* io.c */
 void bm_submit_bio(struct bio *bio);
 void bm_dispatch_write(struct blkmirror *m, struct bio *bio);
+void bm_suspend(struct blkmirror *m);
+int bm_drain(struct blkmirror *m, unsigned long timeout);
+void bm_resume(struct blkmirror *m);
 void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 		 sector_t sector);
 bool bm_secondary_usable(const struct blkmirror *m);	/* @lock held */
@@ -213,6 +267,7 @@ void bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end);
 void bm_unreadable_written(struct blkmirror *m, sector_t start, sector_t end);
 bool bm_unreadable_overlaps(struct blkmirror *m, sector_t start, sector_t end);
 u64 bm_unreadable_get(struct blkmirror *m, sector_t *first);
+void bm_unreadable_reset(struct blkmirror *m);
 
 /* resync.c */
 int bm_resync_start(struct blkmirror *m);
@@ -227,6 +282,9 @@ void bm_event_complete(struct blkmirror *m);
 void bm_event_degraded(struct blkmirror *m);
 void bm_event_destroyed(struct blkmirror *m);
 void bm_event_unreadable(struct blkmirror *m, sector_t start, sector_t end);
+void bm_event_attached(struct blkmirror *m);
+void bm_event_switched(struct blkmirror *m, const char *old_path, u64 pause_ns);
+void bm_event_detached(struct blkmirror *m, const char *path, bool consistent);
 
 /* netlink.c */
 extern struct genl_family bm_genl_family;

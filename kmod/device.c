@@ -128,7 +128,7 @@ int bm_name_valid(const char *name, bool detail,
 }
 
 /* Is @devt a blkmirror whose legs include @other, at any depth? */
-static bool bm_stacked_on(dev_t devt, dev_t other)
+bool bm_stacked_on(dev_t devt, dev_t other)
 {
 	struct blkmirror *m = bm_find_devt(devt);
 	int i;
@@ -142,56 +142,80 @@ static bool bm_stacked_on(dev_t devt, dev_t other)
 	return false;
 }
 
+/* The device at @path, for a refusal that names the leg. */
+int bm_lookup_leg(int i, const char *path, dev_t *devt,
+		  struct netlink_ext_ack *extack)
+{
+	int ret = lookup_bdev(path, devt);
+
+	if (ret == -ENOTBLK)
+		bm_extack(extack, "%s %s is not a block device",
+			  bm_leg_names[i], path);
+	else if (ret)
+		bm_extack(extack, "%s %s: cannot look up (error %d)",
+			  bm_leg_names[i], path, ret);
+	return ret;
+}
+
+/* May @spath become the secondary of a mirror whose primary is @pdevt? */
+int bm_check_pair(dev_t pdevt, const char *ppath, dev_t sdevt,
+		  const char *spath, struct netlink_ext_ack *extack)
+{
+	if (pdevt == sdevt) {
+		bm_extack(extack, "primary %s and secondary %s are the same device %u:%u",
+			  ppath, spath, MAJOR(pdevt), MINOR(pdevt));
+		return -EINVAL;
+	}
+	if (bm_stacked_on(pdevt, sdevt)) {
+		bm_extack(extack, "primary %s is a blkmirror stacked on secondary %s",
+			  ppath, spath);
+		return -EINVAL;
+	}
+	if (bm_stacked_on(sdevt, pdevt)) {
+		bm_extack(extack, "secondary %s is a blkmirror stacked on primary %s",
+			  spath, ppath);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int bm_lookup_legs(const struct bm_create_args *args, dev_t *devt,
 			  struct netlink_ext_ack *extack)
 {
-	int i, ret;
+	int ret;
 
-	for (i = 0; i < BM_NR_LEGS; i++) {
-		ret = lookup_bdev(args->paths[i], &devt[i]);
-		if (ret == -ENOTBLK) {
-			bm_extack(extack, "%s %s is not a block device",
-				  bm_leg_names[i], args->paths[i]);
-			return ret;
-		}
-		if (ret) {
-			bm_extack(extack, "%s %s: cannot look up (error %d)",
-				  bm_leg_names[i], args->paths[i], ret);
-			return ret;
-		}
-	}
-	if (devt[BM_PRIMARY] == devt[BM_SECONDARY]) {
-		bm_extack(extack, "primary %s and secondary %s are the same device %u:%u",
-			  args->paths[BM_PRIMARY], args->paths[BM_SECONDARY],
-			  MAJOR(devt[0]), MINOR(devt[0]));
-		return -EINVAL;
-	}
-	for (i = 0; i < BM_NR_LEGS; i++) {
-		int o = !i;
-
-		if (bm_stacked_on(devt[i], devt[o])) {
-			bm_extack(extack, "%s %s is a blkmirror stacked on %s %s",
-				  bm_leg_names[i], args->paths[i],
-				  bm_leg_names[o], args->paths[o]);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	ret = bm_lookup_leg(BM_PRIMARY, args->paths[BM_PRIMARY],
+			    &devt[BM_PRIMARY], extack);
+	if (ret || !args->paths[BM_SECONDARY])
+		return ret;
+	return bm_lookup_leg(BM_SECONDARY, args->paths[BM_SECONDARY],
+			     &devt[BM_SECONDARY], extack) ?:
+	       bm_check_pair(devt[BM_PRIMARY], args->paths[BM_PRIMARY],
+			     devt[BM_SECONDARY], args->paths[BM_SECONDARY],
+			     extack);
 }
 
 /*
  * Open a leg exclusively.  The primary may be read-only (the mirror then
  * is too); the secondary must take writes.
+ *
+ * Each leg is claimed by a holder of its own, never the other leg's:
+ * the block layer lets a holder claim a partition of a disk it already
+ * holds, which would let a leg be a partition of the other.  A switch
+ * moves a leg between the slots, so the holder goes with the leg.
  */
-static int bm_open_leg(struct blkmirror *m, int i, const char *path,
-		       struct netlink_ext_ack *extack)
+int bm_open_leg(struct blkmirror *m, int i, const char *path,
+		struct netlink_ext_ack *extack)
 {
 	struct bm_leg *leg = &m->legs[i];
+	struct bm_leg *other = &m->legs[!i];
 	struct block_device *bdev;
 
-	bdev = bm_open_bdev(path, true, leg, &leg->handle);
+	leg->holder = other->holder == &m->holders[0] ? &m->holders[1] :
+							 &m->holders[0];
+	bdev = bm_open_bdev(path, true, leg->holder, &leg->handle);
 	if (PTR_ERR_OR_ZERO(bdev) == -EACCES) {
-		bdev = bm_open_bdev(path, false, leg, &leg->handle);
+		bdev = bm_open_bdev(path, false, leg->holder, &leg->handle);
 		if (!IS_ERR(bdev) && !bdev_read_only(bdev)) {
 			bm_close_bdev(bdev, leg->handle, false);
 			bdev = ERR_PTR(-EACCES);
@@ -223,26 +247,62 @@ static int bm_open_leg(struct blkmirror *m, int i, const char *path,
 	return 0;
 }
 
+/*
+ * Close leg @i and forget it; its path is freed too.  No I/O may be in
+ * flight to it, and its holder link must be gone.
+ */
+void bm_close_leg(struct blkmirror *m, int i)
+{
+	struct bm_leg *leg = &m->legs[i];
+
+	if (leg->bdev)
+		bm_close_bdev(leg->bdev, leg->handle, !leg->read_only);
+	kfree(leg->path);
+	memset(leg, 0, sizeof(*leg));
+}
+
 static void bm_close_legs(struct blkmirror *m)
 {
 	int i;
 
-	for (i = BM_NR_LEGS - 1; i >= 0; i--) {
-		struct bm_leg *leg = &m->legs[i];
-
-		if (leg->bdev)
-			bm_close_bdev(leg->bdev, leg->handle, !leg->read_only);
-		leg->bdev = NULL;
-	}
+	for (i = BM_NR_LEGS - 1; i >= 0; i--)
+		bm_close_leg(m, i);
 }
 
-static int bm_check_geometry(struct blkmirror *m,
-			     struct netlink_ext_ack *extack)
+/* What every leg must be, alone. */
+static int bm_check_leg(struct bm_leg *leg, const char *what,
+			struct netlink_ext_ack *extack)
+{
+	if (!bdev_nr_bytes(leg->bdev)) {
+		bm_extack(extack, "%s %s is empty", what, leg->path);
+		return -EINVAL;
+	}
+	/* Zoned legs need sequential writes; the copy and routing do not keep to that. */
+	if (bdev_is_zoned(leg->bdev)) {
+		bm_extack(extack, "%s %s is zoned; zoned devices are not supported",
+			  what, leg->path);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
+ * The secondary against the primary: the same size, block sizes that
+ * divide each other, and a size that both can address.  @max_lbs: the
+ * largest logical block size it may have; a mirror that exists keeps
+ * the block size its users see.
+ */
+int bm_check_secondary(struct blkmirror *m, unsigned int max_lbs,
+		       struct netlink_ext_ack *extack)
 {
 	struct bm_leg *p = &m->legs[BM_PRIMARY], *s = &m->legs[BM_SECONDARY];
 	u64 psize = bdev_nr_bytes(p->bdev), ssize = bdev_nr_bytes(s->bdev);
 	unsigned int lo = min(p->lbs, s->lbs), hi = max(p->lbs, s->lbs);
+	int ret;
 
+	ret = bm_check_leg(s, "secondary", extack);
+	if (ret)
+		return ret;
 	if (psize != ssize) {
 		bm_extack(extack, "sizes differ: primary %s %llu bytes, secondary %s %llu bytes",
 			  p->path, psize, s->path, ssize);
@@ -258,15 +318,11 @@ static int bm_check_geometry(struct blkmirror *m,
 			  psize, hi);
 		return -EINVAL;
 	}
-	if (!psize) {
-		bm_extack(extack, "primary %s is empty", p->path);
+	if (s->lbs > max_lbs) {
+		bm_extack(extack,
+			  "secondary %s has %u-byte blocks, larger than the %u bytes of mirror %s",
+			  s->path, s->lbs, max_lbs, m->name);
 		return -EINVAL;
-	}
-	/* Zoned legs need sequential writes; the copy and routing do not keep to that. */
-	if (bdev_is_zoned(p->bdev) || bdev_is_zoned(s->bdev)) {
-		bm_extack(extack, "%s is zoned; zoned devices are not supported",
-			  bdev_is_zoned(p->bdev) ? p->path : s->path);
-		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -282,11 +338,16 @@ static void bm_build_limits(struct blkmirror *m, struct queue_limits *lim)
 	 * Stacking gives the larger block sizes and io hints and the smaller
 	 * transfer limits.  Discard follows the primary alone: it is what
 	 * reads are served from.  Write-zeroes must reach both legs or they
-	 * would differ, so it stays the minimum of the two.
+	 * would differ, so it stays the minimum of the two.  A mirror made
+	 * with one leg offers none: the secondary attached later may lack
+	 * it, and the limits of a disk in use are not taken back.
 	 */
 	blk_set_stacking_limits(lim);
 	blk_stack_limits(lim, &bdev_get_queue(p)->limits, 0);
-	blk_stack_limits(lim, &bdev_get_queue(s)->limits, 0);
+	if (s)
+		blk_stack_limits(lim, &bdev_get_queue(s)->limits, 0);
+	else
+		lim->max_write_zeroes_sectors = 0;
 	/* We refuse it: what the legs could do must not be advertised. */
 	lim->max_secure_erase_sectors = 0;
 	lim->max_discard_sectors = bdev_max_discard_sectors(p);
@@ -294,8 +355,11 @@ static void bm_build_limits(struct blkmirror *m, struct queue_limits *lim)
 	lim->discard_granularity = bdev_get_queue(p)->limits.discard_granularity;
 	if (!lim->discard_granularity && lim->max_discard_sectors)
 		lim->discard_granularity = lim->logical_block_size;
-	bm_limits_set_cache(lim, bdev_write_cache(p) || bdev_write_cache(s),
-			    bdev_fua(p) || bdev_fua(s));
+	/*
+	 * Flushes and FUA pass through whatever the legs are, so that a leg
+	 * attached later with a volatile cache is flushed too.
+	 */
+	bm_limits_set_cache(lim, true, true);
 	bm_limits_set_io_stat(lim);
 }
 
@@ -320,10 +384,9 @@ static int bm_alloc_gendisk(struct blkmirror *m)
 	snprintf(disk->disk_name, DISK_NAME_LEN, "blkmirror%d", m->index);
 	set_capacity(disk, bdev_nr_sectors(p));
 	set_disk_ro(disk, m->legs[BM_PRIMARY].read_only);
-	bm_disk_set_cache(disk, bdev_write_cache(p) || bdev_write_cache(s),
-			  bdev_fua(p) || bdev_fua(s));
+	bm_disk_set_cache(disk, true, true);
 	bm_disk_set_io_stat(disk);
-	bm_disk_stack_flags(disk, p, s);
+	bm_disk_stack_flags(disk, p, s ?: p);
 	m->disk = disk;
 	return 0;
 }
@@ -358,6 +421,8 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	bio_list_init(&m->parked);
 	init_waitqueue_head(&m->ahead_wq);
 	init_waitqueue_head(&m->inflight_wq);
+	init_waitqueue_head(&m->sec_wq);
+	bio_list_init(&m->held);
 	INIT_WORK(&m->degraded_work, bm_degraded_workfn);
 	INIT_WORK(&m->free_work, bm_free_workfn);
 	init_llist_head(&m->read_retries);
@@ -400,12 +465,8 @@ free:
 /* Undo bm_alloc(); legs are closed by then. */
 static void bm_free(struct blkmirror *m)
 {
-	int i;
-
 	flush_work(&m->degraded_work);
 	flush_work(&m->read_retry_work);
-	for (i = 0; i < BM_NR_LEGS; i++)
-		kfree(m->legs[i].path);
 	if (m->index >= 0)
 		ida_free(&bm_index_ida, m->index);
 	bioset_exit(&m->split_bs);
@@ -421,7 +482,7 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 {
 	dev_t devt[BM_NR_LEGS];
 	struct blkmirror *m;
-	int i, ret;
+	int i, nr_legs, ret;
 
 	lockdep_assert_held(&bm_ctl_mutex);
 	ret = bm_name_valid(args->name, true, extack);
@@ -448,12 +509,15 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 	m = bm_alloc(args);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
-	for (i = 0; i < BM_NR_LEGS; i++) {
+	nr_legs = args->paths[BM_SECONDARY] ? 2 : 1;
+	for (i = 0; i < nr_legs; i++) {
 		ret = bm_open_leg(m, i, args->paths[i], extack);
 		if (ret)
 			goto close_legs;
 	}
-	ret = bm_check_geometry(m, extack);
+	ret = bm_check_leg(&m->legs[BM_PRIMARY], "primary", extack);
+	if (!ret && nr_legs == 2)
+		ret = bm_check_secondary(m, UINT_MAX, extack);
 	if (ret)
 		goto close_legs;
 	ret = bm_window_init(&m->win, bdev_nr_sectors(m->legs[0].bdev),
@@ -463,14 +527,18 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 	ret = bm_alloc_gendisk(m);
 	if (ret)
 		goto close_legs;
-	ret = bm_resync_start(m);
-	if (ret)
-		goto put_disk;
+	if (nr_legs == 2) {
+		ret = bm_resync_start(m);
+		if (ret)
+			goto put_disk;
+	} else {
+		m->state = BLKMIRROR_STATE_SINGLE;
+	}
 
 	ret = add_disk(m->disk);
 	if (ret)
 		goto stop_resync;
-	for (i = 0; i < BM_NR_LEGS; i++) {
+	for (i = 0; i < nr_legs; i++) {
 		ret = bd_link_disk_holder(m->legs[i].bdev, m->disk);
 		if (ret)
 			goto unlink_holders;
@@ -480,8 +548,10 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 	m->id = ++bm_next_id;
 	list_add_tail(&m->node, &bm_mirrors);
 	bm_event_created(m);
-	bm_event_progress(m, true);
-	bm_resync_run(m);
+	if (nr_legs == 2) {
+		bm_event_progress(m, true);
+		bm_resync_run(m);
+	}
 	return m;
 
 unlink_holders:
@@ -515,6 +585,11 @@ int bm_destroy_begin(struct blkmirror *m, bool force,
 		     struct netlink_ext_ack *extack)
 {
 	lockdep_assert_held(&bm_ctl_mutex);
+	if (m->busy) {
+		bm_extack(extack, "mirror %s is busy: a %s is under way", m->name,
+			  m->busy);
+		return -EBUSY;
+	}
 	mutex_lock(&m->open_mutex);
 	if (m->openers && !force) {
 		mutex_unlock(&m->open_mutex);
@@ -543,7 +618,8 @@ void bm_destroy_finish(struct blkmirror *m)
 	 */
 	bm_resync_stop(m);
 	for (i = 0; i < BM_NR_LEGS; i++)
-		bd_unlink_disk_holder(m->legs[i].bdev, m->disk);
+		if (m->legs[i].bdev)
+			bd_unlink_disk_holder(m->legs[i].bdev, m->disk);
 	/*
 	 * I/O still works while del_gendisk() writes back what a forced
 	 * destroy's openers left dirty in the page cache; it then drains
@@ -567,8 +643,9 @@ void bm_destroy_finish(struct blkmirror *m)
 	flush_work(&m->read_retry_work);
 
 	for (i = 0; i < BM_NR_LEGS; i++) {
-		if (i == BM_SECONDARY && m->state == BLKMIRROR_STATE_DEGRADED &&
-		    m->fail_leg == BLKMIRROR_LEG_SECONDARY)
+		if (!m->legs[i].bdev ||
+		    (i == BM_SECONDARY && m->state == BLKMIRROR_STATE_DEGRADED &&
+		     m->fail_leg == BLKMIRROR_LEG_SECONDARY))
 			continue;
 		blkdev_issue_flush(m->legs[i].bdev);
 	}

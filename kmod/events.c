@@ -192,3 +192,49 @@ void bm_event_unreadable(struct blkmirror *m, sector_t start, sector_t end)
 						BLKMIRROR_A_PAD));
 	mutex_unlock(&m->event_mutex);
 }
+
+void bm_event_attached(struct blkmirror *m)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	skb = bm_event_start(m, BLKMIRROR_EVENT_ATTACHED, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_string(skb, BLKMIRROR_A_SECONDARY,
+					     m->legs[BM_SECONDARY].path));
+	mutex_unlock(&m->event_mutex);
+}
+
+void bm_event_switched(struct blkmirror *m, const char *old_path, u64 pause_ns)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	skb = bm_event_start(m, BLKMIRROR_EVENT_SWITCHED, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_string(skb, BLKMIRROR_A_PRIMARY,
+					     m->legs[BM_PRIMARY].path) ||
+			      nla_put_string(skb, BLKMIRROR_A_OLD_PRIMARY, old_path) ||
+			      nla_put_u64_64bit(skb, BLKMIRROR_A_PAUSE_USEC,
+						div_u64(pause_ns, NSEC_PER_USEC),
+						BLKMIRROR_A_PAD));
+	mutex_unlock(&m->event_mutex);
+}
+
+void bm_event_detached(struct blkmirror *m, const char *path, bool consistent)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	skb = bm_event_start(m, BLKMIRROR_EVENT_DETACHED, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr,
+			      nla_put_string(skb, BLKMIRROR_A_DETACHED_LEG, path) ||
+			      nla_put_u8(skb, BLKMIRROR_A_CONSISTENT, consistent));
+	mutex_unlock(&m->event_mutex);
+}

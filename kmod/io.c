@@ -20,14 +20,25 @@ enum {
 
 static void bm_inflight_put(struct blkmirror *m)
 {
+	bool empty;
+
 	/*
 	 * Pairs with the barrier in bm_destroy_finish(), whose
 	 * synchronize_rcu() waits for this wake-up before @m may be freed.
+	 * A switch draining I/O waits for the count to come down to the
+	 * bios it holds, not to zero: wake it on every completion.
 	 */
 	rcu_read_lock();
-	if (atomic_dec_and_test(&m->inflight) && READ_ONCE(m->dying))
+	empty = atomic_dec_and_test(&m->inflight);
+	if ((empty && READ_ONCE(m->dying)) || READ_ONCE(m->suspended))
 		wake_up(&m->inflight_wq);
 	rcu_read_unlock();
+}
+
+static void bm_sec_put(struct blkmirror *m)
+{
+	if (atomic_dec_and_test(&m->sec_inflight) && wq_has_sleeper(&m->sec_wq))
+		wake_up(&m->sec_wq);
 }
 
 static void bm_count_submit(struct bm_leg *leg, struct bio *bio)
@@ -86,6 +97,18 @@ void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 	bool first = false;
 
 	spin_lock_irqsave(&m->lock, flags);
+	/*
+	 * One leg has nothing to degrade to: the caller hears the error.
+	 * (A secondary's late completion after a detach says nothing.)
+	 */
+	if (m->state == BLKMIRROR_STATE_SINGLE) {
+		spin_unlock_irqrestore(&m->lock, flags);
+		if (leg == BM_PRIMARY)
+			pr_warn_ratelimited("blkmirror: %s: primary %s failed at sector %llu (error %d)\n",
+					    m->name, m->legs[leg].path,
+					    (unsigned long long)sector, err);
+		return;
+	}
 	if (m->state != BLKMIRROR_STATE_DEGRADED) {
 		m->state = BLKMIRROR_STATE_DEGRADED;
 		m->fail_leg = leg == BM_PRIMARY ? BLKMIRROR_LEG_PRIMARY :
@@ -172,11 +195,16 @@ static bool bm_read_retry_ok(struct blkmirror *m, struct bio *orig)
 	unsigned long flags;
 	bool ok;
 
+	if (bm_unreadable_overlaps(m, start, end))
+		return false;
 	spin_lock_irqsave(&m->lock, flags);
 	ok = m->state == BLKMIRROR_STATE_SYNCED ||
 	     (bm_secondary_usable(m) && end <= bm_region_start(&m->win, m->win.lo));
+	/* Counted with the decision, so that a detach waits for it. */
+	if (ok)
+		atomic_inc(&m->sec_inflight);
 	spin_unlock_irqrestore(&m->lock, flags);
-	return ok && !bm_unreadable_overlaps(m, start, end);
+	return ok;
 }
 
 static void bm_read_retry_endio(struct bio *clone)
@@ -200,6 +228,7 @@ static void bm_read_retry_endio(struct bio *clone)
 				    m->legs[BM_SECONDARY].path);
 	}
 	bio_put(clone);
+	bm_sec_put(m);
 	bm_io_put(io);
 }
 
@@ -280,6 +309,7 @@ static void bm_secondary_endio(struct bio *clone)
 			    io->orig->bi_iter.bi_sector);
 	}
 	bio_put(clone);
+	bm_sec_put(m);
 	bm_io_put(io);
 }
 
@@ -330,6 +360,8 @@ static void bm_issue(struct blkmirror *m, struct bio *bio, unsigned int to,
 	pclone->bi_end_io = bm_primary_endio;
 
 	sclone = bm_secondary_bio(m, bio, to);
+	if (!sclone && (to & (BM_TO_SECONDARY | BM_FLUSH_SECONDARY)))
+		bm_sec_put(m);
 	io->flush_only = sclone && !(to & BM_TO_SECONDARY);
 	io->mirrored = sclone && (to & BM_TO_SECONDARY);
 	io->notsupp[BM_PRIMARY] = false;
@@ -355,20 +387,35 @@ static int bm_route_locked(struct blkmirror *m, struct bio *bio,
 	bool flush = bio->bi_opf & REQ_PREFLUSH;
 
 	*ahead_gen = -1;
+	if (m->state == BLKMIRROR_STATE_SINGLE) {
+		/*
+		 * Counted as ahead of a copy: an attach's first claim waits
+		 * for these, so that none lands under the copy's read.
+		 */
+		*ahead_gen = m->ahead_gen;
+		atomic_inc(&m->ahead[*ahead_gen]);
+		return BM_TO_PRIMARY;
+	}
 	if (!bm_secondary_usable(m))
 		return BM_TO_PRIMARY;
-	if (m->state == BLKMIRROR_STATE_SYNCED || !bio_sectors(bio))
+	if (m->state == BLKMIRROR_STATE_SYNCED || !bio_sectors(bio)) {
+		atomic_inc(&m->sec_inflight);
 		return BM_TO_PRIMARY | BM_TO_SECONDARY;
+	}
 
 	switch (bm_window_route(&m->win, bio->bi_iter.bi_sector,
 				bio_sectors(bio), front)) {
 	case BM_ROUTE_BOTH:
+		atomic_inc(&m->sec_inflight);
 		return BM_TO_PRIMARY | BM_TO_SECONDARY;
 	case BM_ROUTE_AHEAD:
 		*ahead_gen = m->ahead_gen;
 		atomic_inc(&m->ahead[*ahead_gen]);
+		if (!flush)
+			return BM_TO_PRIMARY;
 		/* Earlier writes behind the copy sit on the secondary too. */
-		return BM_TO_PRIMARY | (flush ? BM_FLUSH_SECONDARY : 0);
+		atomic_inc(&m->sec_inflight);
+		return BM_TO_PRIMARY | BM_FLUSH_SECONDARY;
 	case BM_ROUTE_WAIT:
 		bio_list_add(&m->parked, bio);
 		return 0;
@@ -411,18 +458,9 @@ void bm_dispatch_write(struct blkmirror *m, struct bio *bio)
 		bm_issue(m, bio, to, gen);
 }
 
-void bm_submit_bio(struct bio *bio)
+/* Route a bio that is counted in m->inflight. */
+static void bm_handle_bio(struct blkmirror *m, struct bio *bio)
 {
-	struct blkmirror *m = bio->bi_bdev->bd_disk->private_data;
-
-	atomic_inc(&m->inflight);
-	smp_mb__after_atomic();	/* count, then look; pairs with bm_destroy_finish() */
-	if (unlikely(READ_ONCE(m->dying))) {
-		bio_io_error(bio);
-		bm_inflight_put(m);
-		return;
-	}
-
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
 		bm_issue(m, bio, BM_TO_PRIMARY, -1);
@@ -438,4 +476,75 @@ void bm_submit_bio(struct bio *bio)
 		bm_inflight_put(m);
 		break;
 	}
+}
+
+/* Hold @bio if a switch has suspended I/O; it stays counted in inflight. */
+static bool bm_hold(struct blkmirror *m, struct bio *bio)
+{
+	bool held = false;
+
+	spin_lock_irq(&m->lock);
+	if (m->suspended) {
+		bio_list_add(&m->held, bio);
+		m->nr_held++;
+		held = true;
+	}
+	spin_unlock_irq(&m->lock);
+	return held;
+}
+
+void bm_submit_bio(struct bio *bio)
+{
+	struct blkmirror *m = bio->bi_bdev->bd_disk->private_data;
+
+	atomic_inc(&m->inflight);
+	smp_mb__after_atomic();	/* count, then look; pairs with bm_destroy_finish() */
+	if (unlikely(READ_ONCE(m->dying))) {
+		bio_io_error(bio);
+		bm_inflight_put(m);
+		return;
+	}
+	if (unlikely(READ_ONCE(m->suspended)) && bm_hold(m, bio))
+		return;
+	bm_handle_bio(m, bio);
+}
+
+/*
+ * Quiesce for a switch: from here new bios are held.  The barrier orders
+ * @suspended before bm_drain() reads @inflight; it pairs with the one in
+ * bm_inflight_put()'s atomic_dec_and_test().
+ */
+void bm_suspend(struct blkmirror *m)
+{
+	spin_lock_irq(&m->lock);
+	m->suspended = true;
+	spin_unlock_irq(&m->lock);
+	smp_mb();	/* @suspended, then @inflight; see bm_inflight_put() */
+}
+
+/* Wait, up to @timeout jiffies, until only held bios are in flight. */
+int bm_drain(struct blkmirror *m, unsigned long timeout)
+{
+	if (!wait_event_timeout(m->inflight_wq,
+				atomic_read(&m->inflight) == READ_ONCE(m->nr_held),
+				timeout))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* Let the held bios go, in the order they came, and new ones through. */
+void bm_resume(struct blkmirror *m)
+{
+	struct bio_list list;
+	struct bio *bio;
+
+	spin_lock_irq(&m->lock);
+	m->suspended = false;
+	list = m->held;
+	bio_list_init(&m->held);
+	WRITE_ONCE(m->nr_held, 0);
+	spin_unlock_irq(&m->lock);
+
+	while ((bio = bio_list_pop(&list)))
+		bm_handle_bio(m, bio);
 }

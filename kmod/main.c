@@ -6,6 +6,7 @@
  * This file holds module init/exit and the registry of mirrors.
  */
 #include <linux/module.h>
+#include <net/genetlink.h>
 #include <linux/workqueue.h>
 
 #include "blkmirror.h"
@@ -106,3 +107,5 @@ MODULE_DESCRIPTION("Block device mirror with live background resync");
 MODULE_AUTHOR("The blkmirror developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(BM_VERSION);
+/* mirrorctl's family lookup loads us, as it loads nl80211 or team. */
+MODULE_ALIAS_GENL_FAMILY(BLKMIRROR_GENL_NAME);

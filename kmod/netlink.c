@@ -178,6 +178,11 @@ int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
 
 	if (state == BLKMIRROR_STATE_SYNCED)
 		synced = size;
+	/* One leg: nothing is being copied, whatever a past copy reached. */
+	if (state == BLKMIRROR_STATE_SINGLE) {
+		synced = 0;
+		pct = 0;
+	}
 	if (nla_put_string(skb, BLKMIRROR_A_NAME, m->name) ||
 	    nla_put_string(skb, BLKMIRROR_A_DISK_NAME, m->disk->disk_name) ||
 	    nla_put_u32(skb, BLKMIRROR_A_DEVT,
@@ -200,9 +205,10 @@ int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
 	if (bm_put_leg(skb, &m->legs[BM_PRIMARY], BLKMIRROR_A_PRIMARY,
 		       BLKMIRROR_A_PRIMARY_DEVT, BLKMIRROR_A_PRIMARY_LBS,
 		       BLKMIRROR_A_PRIMARY_STATS) ||
-	    bm_put_leg(skb, &m->legs[BM_SECONDARY], BLKMIRROR_A_SECONDARY,
-		       BLKMIRROR_A_SECONDARY_DEVT, BLKMIRROR_A_SECONDARY_LBS,
-		       BLKMIRROR_A_SECONDARY_STATS))
+	    (m->legs[BM_SECONDARY].path &&
+	     bm_put_leg(skb, &m->legs[BM_SECONDARY], BLKMIRROR_A_SECONDARY,
+			BLKMIRROR_A_SECONDARY_DEVT, BLKMIRROR_A_SECONDARY_LBS,
+			BLKMIRROR_A_SECONDARY_STATS)))
 		return ret;
 	unreadable = bm_unreadable_get(m, &first_unreadable);
 	if (nla_put_u64_64bit(skb, BLKMIRROR_A_UNREADABLE_SECTORS, unreadable,
@@ -225,8 +231,12 @@ int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
  * caller allocates @msg first where failing afterwards would be a lie:
  * a created mirror must not be reported as a failed create.
  */
+struct bm_job;
+
 static int bm_send_mirror(struct sk_buff *msg, struct genl_info *info,
-			  struct blkmirror *m, u8 cmd)
+			  struct blkmirror *m, u8 cmd,
+			  int (*extra)(struct sk_buff *, struct bm_job *),
+			  struct bm_job *job)
 {
 	void *hdr;
 	int ret;
@@ -237,6 +247,8 @@ static int bm_send_mirror(struct sk_buff *msg, struct genl_info *info,
 		return -EMSGSIZE;
 	}
 	ret = bm_fill_mirror(msg, m);
+	if (!ret && extra)
+		ret = extra(msg, job);
 	if (ret) {
 		nlmsg_free(msg);
 		return ret;
@@ -304,15 +316,16 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 	      bm_require(info, BLKMIRROR_A_NAME, "missing attribute: mirror name") ?:
 	      bm_require(info, BLKMIRROR_A_PRIMARY,
 			 "missing attribute: primary device") ?:
-	      bm_require(info, BLKMIRROR_A_SECONDARY,
-			 "missing attribute: secondary device") ?:
 	      bm_check_path(info, BLKMIRROR_A_PRIMARY, "primary") ?:
-	      bm_check_path(info, BLKMIRROR_A_SECONDARY, "secondary");
+	      (a[BLKMIRROR_A_SECONDARY] ?
+	       bm_check_path(info, BLKMIRROR_A_SECONDARY, "secondary") : 0);
 	if (ret)
 		return ret;
 	args.name = nla_data(a[BLKMIRROR_A_NAME]);
 	args.paths[BM_PRIMARY] = nla_data(a[BLKMIRROR_A_PRIMARY]);
-	args.paths[BM_SECONDARY] = nla_data(a[BLKMIRROR_A_SECONDARY]);
+	/* Without one, a single-leg mirror: a pass-through until attach. */
+	if (a[BLKMIRROR_A_SECONDARY])
+		args.paths[BM_SECONDARY] = nla_data(a[BLKMIRROR_A_SECONDARY]);
 	if (a[BLKMIRROR_A_REGION_SIZE])
 		args.region_bytes = nla_get_u32(a[BLKMIRROR_A_REGION_SIZE]);
 	if (a[BLKMIRROR_A_MAX_RATE])
@@ -335,7 +348,7 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 		 * for does not make the create fail.  The CREATED event and a
 		 * GET tell the same.
 		 */
-		bm_send_mirror(msg, info, m, BLKMIRROR_CMD_CREATE);
+		bm_send_mirror(msg, info, m, BLKMIRROR_CMD_CREATE, NULL, NULL);
 		ret = 0;
 	}
 	mutex_unlock(&bm_ctl_mutex);
@@ -343,42 +356,83 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * A teardown, shared by the handler that asked for it and the work item
- * that does it: whichever is last frees it, so that neither depends on
- * how long the other takes.
+ * A command whose work waits on legs runs it on bm_wq, and its handler
+ * waits only so long: genetlink holds its family lock across a handler,
+ * so a leg that stops answering would otherwise hold up every genetlink
+ * family, and with them the commands that could free the leg.  The job
+ * is shared by the handler and the work item; whichever is last frees it
+ * and, for a migration command, clears the mirror's busy mark, which kept
+ * the mirror from being destroyed under either of them.
  */
-struct bm_destroy {
+struct bm_job {
 	struct work_struct work;
-	struct blkmirror *m;
 	struct completion done;
 	struct kref ref;
+	struct blkmirror *m;
+	void (*fn)(struct bm_job *job);
+	bool clear_busy;
+	/* What the work found, for the reply. */
+	int ret;
+	bool consistent;
+	u64 pause_ns;
+	char *leg_path;
 };
 
 /*
- * How long DESTROY waits for its teardown before it answers anyway.  A
+ * How long a handler waits for its job before it answers anyway.  A
  * teardown normally takes milliseconds, and a caller that then reuses the
- * legs or the name finds them free; one that waits on a stuck leg holds
- * genetlink for no longer than this.  The DESTROYED event tells the end.
+ * legs or the name finds them free; the DESTROYED event tells the end.
+ * A switch gives up by itself after BM_SWITCH_DRAIN_TIMEOUT, unchanged.
  */
 #define BM_DESTROY_WAIT		(2 * HZ)
+#define BM_MIGRATE_WAIT		(35 * HZ)
 
-static void bm_destroy_release(struct kref *ref)
+static void bm_job_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct bm_destroy, ref));
+	struct bm_job *job = container_of(ref, struct bm_job, ref);
+
+	if (job->clear_busy) {
+		mutex_lock(&bm_ctl_mutex);
+		job->m->busy = NULL;
+		mutex_unlock(&bm_ctl_mutex);
+	}
+	kfree(job->leg_path);
+	kfree(job);
 }
 
-static void bm_destroy_workfn(struct work_struct *work)
+static void bm_job_workfn(struct work_struct *work)
 {
-	struct bm_destroy *d = container_of(work, struct bm_destroy, work);
+	struct bm_job *job = container_of(work, struct bm_job, work);
 
-	bm_destroy_finish(d->m);
-	complete(&d->done);
-	kref_put(&d->ref, bm_destroy_release);
+	job->fn(job);
+	complete(&job->done);
+	kref_put(&job->ref, bm_job_release);
+}
+
+/* Start @job; true if it finished within @timeout.  Put it after. */
+static bool bm_job_run(struct bm_job *job, unsigned long timeout)
+{
+	kref_init(&job->ref);
+	kref_get(&job->ref);
+	init_completion(&job->done);
+	INIT_WORK(&job->work, bm_job_workfn);
+	queue_work(bm_wq, &job->work);
+	return wait_for_completion_killable_timeout(&job->done, timeout) > 0;
+}
+
+static void bm_job_put(struct bm_job *job)
+{
+	kref_put(&job->ref, bm_job_release);
+}
+
+static void bm_destroy_job(struct bm_job *job)
+{
+	bm_destroy_finish(job->m);
 }
 
 static int bm_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 {
-	struct bm_destroy *d;
+	struct bm_job *job;
 	struct blkmirror *m;
 	int ret;
 
@@ -386,11 +440,11 @@ static int bm_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	/* Before anything changes: a destroy that has begun cannot fail. */
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
 		return -ENOMEM;
 	if (mutex_lock_killable(&bm_ctl_mutex)) {
-		kfree(d);
+		kfree(job);
 		return -EINTR;
 	}
 	m = bm_lookup(info, true);
@@ -399,19 +453,159 @@ static int bm_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 	mutex_unlock(&bm_ctl_mutex);
 	if (ret) {
-		kfree(d);
+		kfree(job);
 		return ret;
 	}
-
-	d->m = m;
-	init_completion(&d->done);
-	kref_init(&d->ref);
-	kref_get(&d->ref);
-	INIT_WORK(&d->work, bm_destroy_workfn);
-	queue_work(bm_wq, &d->work);
-	wait_for_completion_killable_timeout(&d->done, BM_DESTROY_WAIT);
-	kref_put(&d->ref, bm_destroy_release);
+	job->m = m;
+	job->fn = bm_destroy_job;
+	bm_job_run(job, BM_DESTROY_WAIT);
+	bm_job_put(job);
 	return 0;
+}
+
+static int bm_put_switched(struct sk_buff *skb, struct bm_job *job)
+{
+	return nla_put_string(skb, BLKMIRROR_A_OLD_PRIMARY, job->leg_path) ?:
+	       nla_put_u64_64bit(skb, BLKMIRROR_A_PAUSE_USEC,
+				 div_u64(job->pause_ns, NSEC_PER_USEC),
+				 BLKMIRROR_A_PAD);
+}
+
+static int bm_put_detached(struct sk_buff *skb, struct bm_job *job)
+{
+	return nla_put_string(skb, BLKMIRROR_A_DETACHED_LEG, job->leg_path) ?:
+	       nla_put_u8(skb, BLKMIRROR_A_CONSISTENT, job->consistent);
+}
+
+static void bm_switch_job(struct bm_job *job)
+{
+	job->ret = bm_switch_finish(job->m, &job->leg_path, &job->pause_ns);
+}
+
+static void bm_detach_job(struct bm_job *job)
+{
+	bm_detach_finish(job->m, &job->leg_path, &job->consistent);
+}
+
+/*
+ * SWITCH and DETACH: check and claim the mirror, run the job, and reply
+ * with the mirror and what the job did.
+ */
+static int bm_nl_migrate(struct sk_buff *skb, struct genl_info *info, u8 cmd)
+{
+	bool force = nla_get_flag(info->attrs[BLKMIRROR_A_FORCE]);
+	const char *what = cmd == BLKMIRROR_CMD_SWITCH ? "switch" : "detach";
+	struct sk_buff *msg;
+	struct bm_job *job;
+	struct blkmirror *m;
+	int ret;
+
+	ret = bm_require_admin(skb, info);
+	if (ret)
+		return ret;
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	msg = bm_new_reply();
+	if (!job || !msg) {
+		kfree(job);
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	if (mutex_lock_killable(&bm_ctl_mutex)) {
+		ret = -EINTR;
+		goto free;
+	}
+	m = bm_lookup(info, true);
+	if (IS_ERR(m))
+		ret = PTR_ERR(m);
+	else if (cmd == BLKMIRROR_CMD_SWITCH)
+		ret = bm_switch_begin(m, force, info->extack);
+	else
+		ret = bm_detach_begin(m, force, &job->consistent, info->extack);
+	mutex_unlock(&bm_ctl_mutex);
+	if (ret)
+		goto free;
+
+	job->m = m;
+	job->clear_busy = true;
+	job->fn = cmd == BLKMIRROR_CMD_SWITCH ? bm_switch_job : bm_detach_job;
+	if (!bm_job_run(job, BM_MIGRATE_WAIT)) {
+		bm_extack(info->extack,
+			  "mirror %s: the %s still waits for its legs; an event will tell when it is over",
+			  m->name, what);
+		ret = -EINPROGRESS;
+	} else if (job->ret) {
+		bm_extack(info->extack,
+			  "mirror %s: the %s failed (error %d) and changed nothing: %s",
+			  m->name, what, job->ret,
+			  job->ret == -ETIMEDOUT ? "I/O in flight did not finish" :
+			  "the secondary failed or could not be flushed");
+		ret = job->ret;
+	} else {
+		/* Still busy until the put below: @m cannot go meanwhile. */
+		bm_send_mirror(msg, info, m, cmd,
+			       cmd == BLKMIRROR_CMD_SWITCH ? bm_put_switched :
+							     bm_put_detached, job);
+		msg = NULL;
+	}
+	bm_job_put(job);
+	nlmsg_free(msg);
+	return ret;
+free:
+	kfree(job);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int bm_nl_switch(struct sk_buff *skb, struct genl_info *info)
+{
+	return bm_nl_migrate(skb, info, BLKMIRROR_CMD_SWITCH);
+}
+
+static int bm_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	return bm_nl_migrate(skb, info, BLKMIRROR_CMD_DETACH);
+}
+
+static int bm_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct bm_attach_args args = {};
+	struct blkmirror *m;
+	struct sk_buff *msg;
+	int ret;
+
+	ret = bm_require_admin(skb, info) ?:
+	      bm_require(info, BLKMIRROR_A_SECONDARY,
+			 "missing attribute: secondary device") ?:
+	      bm_check_path(info, BLKMIRROR_A_SECONDARY, "secondary");
+	if (ret)
+		return ret;
+	args.path = nla_data(a[BLKMIRROR_A_SECONDARY]);
+	if (a[BLKMIRROR_A_REGION_SIZE]) {
+		args.region_bytes = nla_get_u32(a[BLKMIRROR_A_REGION_SIZE]);
+		args.have_region = true;
+	}
+	if (a[BLKMIRROR_A_MAX_RATE]) {
+		args.max_rate = nla_get_u64(a[BLKMIRROR_A_MAX_RATE]);
+		args.have_rate = true;
+	}
+	msg = bm_new_reply();
+	if (!msg)
+		return -ENOMEM;
+	if (mutex_lock_killable(&bm_ctl_mutex)) {
+		nlmsg_free(msg);
+		return -EINTR;
+	}
+	m = bm_lookup(info, true);
+	ret = IS_ERR(m) ? PTR_ERR(m) : bm_attach(m, &args, info->extack);
+	if (ret) {
+		nlmsg_free(msg);
+	} else {
+		/* Attached: a reply with no room does not undo that. */
+		bm_send_mirror(msg, info, m, BLKMIRROR_CMD_ATTACH, NULL, NULL);
+	}
+	mutex_unlock(&bm_ctl_mutex);
+	return ret;
 }
 
 static int bm_nl_set(struct sk_buff *skb, struct genl_info *info)
@@ -464,7 +658,7 @@ static int bm_nl_get(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_free(msg);
 		ret = PTR_ERR(m);
 	} else {
-		ret = bm_send_mirror(msg, info, m, BLKMIRROR_CMD_GET);
+		ret = bm_send_mirror(msg, info, m, BLKMIRROR_CMD_GET, NULL, NULL);
 	}
 	mutex_unlock(&bm_ctl_mutex);
 	return ret;
@@ -526,6 +720,18 @@ static const struct genl_ops bm_genl_ops[] = {
 	{
 		.cmd = BLKMIRROR_CMD_SET,
 		.doit = bm_nl_set,
+	},
+	{
+		.cmd = BLKMIRROR_CMD_ATTACH,
+		.doit = bm_nl_attach,
+	},
+	{
+		.cmd = BLKMIRROR_CMD_SWITCH,
+		.doit = bm_nl_switch,
+	},
+	{
+		.cmd = BLKMIRROR_CMD_DETACH,
+		.doit = bm_nl_detach,
 	},
 };
 

@@ -118,3 +118,16 @@ u64 bm_unreadable_get(struct blkmirror *m, sector_t *first)
 	spin_unlock_irqrestore(&u->lock, flags);
 	return sectors;
 }
+
+/* A new copy, or none: forget what the last one met. */
+void bm_unreadable_reset(struct blkmirror *m)
+{
+	struct bm_unreadable *u = &m->unreadable;
+	unsigned long flags;
+
+	spin_lock_irqsave(&u->lock, flags);
+	u->nr = 0;
+	u->overflow = false;
+	WRITE_ONCE(u->sectors, 0);
+	spin_unlock_irqrestore(&u->lock, flags);
+}

@@ -9,7 +9,8 @@
  *   bmnl [--dump] [--reserved N] CMD [ATTR=VALUE ...]
  *   bmnl listen [COUNT]
  *
- * CMD and ATTR are numbers or names (version create destroy get set;
+ * CMD and ATTR are numbers or names (version create destroy get set
+ * attach switch detach;
  * name primary secondary region_size max_rate force).  VALUE is one of
  *   s:TEXT      NUL-terminated string     S:TEXT   string without NUL
  *   u8:N u16:N u32:N u64:N                flag     empty attribute
@@ -47,11 +48,17 @@ static const char *const cmd_names[] = {
 	[BLKMIRROR_CMD_VERSION] = "version", [BLKMIRROR_CMD_CREATE] = "create",
 	[BLKMIRROR_CMD_DESTROY] = "destroy", [BLKMIRROR_CMD_GET] = "get",
 	[BLKMIRROR_CMD_SET] = "set",
+	[BLKMIRROR_CMD_ATTACH] = "attach", [BLKMIRROR_CMD_SWITCH] = "switch",
+	[BLKMIRROR_CMD_DETACH] = "detach",
 	[BLKMIRROR_EVENT_CREATED] = "created",
 	[BLKMIRROR_EVENT_PROGRESS] = "progress",
 	[BLKMIRROR_EVENT_COMPLETE] = "complete",
 	[BLKMIRROR_EVENT_DEGRADED] = "degraded",
 	[BLKMIRROR_EVENT_DESTROYED] = "destroyed",
+	[BLKMIRROR_EVENT_UNREADABLE] = "unreadable",
+	[BLKMIRROR_EVENT_ATTACHED] = "attached",
+	[BLKMIRROR_EVENT_SWITCHED] = "switched",
+	[BLKMIRROR_EVENT_DETACHED] = "detached",
 };
 
 static const char *const attr_names[] = {
@@ -66,6 +73,11 @@ static const char *const attr_names[] = {
 	[BLKMIRROR_A_FAIL_LEG] = "fail_leg", [BLKMIRROR_A_FAIL_ERRNO] = "fail_errno",
 	[BLKMIRROR_A_FAIL_SECTOR] = "fail_sector", [BLKMIRROR_A_RATE] = "rate",
 	[BLKMIRROR_A_DEVT] = "devt",
+	[BLKMIRROR_A_OLD_PRIMARY] = "old_primary",
+	[BLKMIRROR_A_PAUSE_USEC] = "pause_usec",
+	[BLKMIRROR_A_DETACHED_LEG] = "detached_leg",
+	[BLKMIRROR_A_CONSISTENT] = "consistent",
+	[BLKMIRROR_A_UNREADABLE_SECTORS] = "unreadable_sectors",
 };
 
 /* How far to move past an attribute, never beyond what is left. */

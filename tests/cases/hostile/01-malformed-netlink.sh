@@ -21,8 +21,10 @@ refused() {
 # Missing attributes: the message names what is missing.
 refused 22 create $LEGS
 assert_contains "$OUT" "missing attribute: mirror name" "message"
-refused 22 create name=s:m primary=s:/dev/ram0
+refused 22 attach name=s:m
 assert_contains "$OUT" "missing attribute: secondary device" "message"
+refused 22 attach secondary=s:/dev/ram1
+assert_contains "$OUT" "missing attribute: mirror name" "message"
 refused 22 create name=s:m secondary=s:/dev/ram1
 refused 22 destroy
 refused 22 get

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Online migration: the legs of a mirror change while its disk stays in
+ * use.  A mirror lives its whole life with one leg (state SINGLE, a
+ * pass-through) except while it moves: attach gives it a secondary and
+ * starts the copy; switch, once in sync, makes the secondary its only leg
+ * and lets the old primary go; detach drops the secondary instead.  The
+ * disk, its size and its block size never change, so a mounted
+ * filesystem carries on across all three.
+ *
+ * The *_begin() parts check and claim the mirror under bm_ctl_mutex
+ * (m->busy); the parts that wait for legs run on bm_wq (see netlink.c),
+ * so that a leg that stops answering holds up only its own command.
+ */
+#include <linux/blkdev.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+
+#include "blkmirror.h"
+#include "validate.h"
+
+/* How long a switch waits for I/O in flight before it gives up, unchanged. */
+#define BM_SWITCH_DRAIN_TIMEOUT		(30 * HZ)
+
+static const char *bm_state_name(enum blkmirror_state state)
+{
+	switch (state) {
+	case BLKMIRROR_STATE_RESYNCING:	return "resyncing";
+	case BLKMIRROR_STATE_SYNCED:	return "synced";
+	case BLKMIRROR_STATE_DEGRADED:	return "degraded";
+	case BLKMIRROR_STATE_SINGLE:	return "single";
+	default:			return "unknown";
+	}
+}
+
+static enum blkmirror_state bm_state(struct blkmirror *m)
+{
+	enum blkmirror_state state;
+
+	spin_lock_irq(&m->lock);
+	state = m->state;
+	spin_unlock_irq(&m->lock);
+	return state;
+}
+
+static int bm_claim_mirror(struct blkmirror *m, const char *what,
+			   struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&bm_ctl_mutex);
+	if (m->busy) {
+		bm_extack(extack, "mirror %s is busy: a %s is under way", m->name,
+			  m->busy);
+		return -EBUSY;
+	}
+	m->busy = what;
+	return 0;
+}
+
+/* ---------------- Attach ---------------- */
+
+int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
+	      struct netlink_ext_ack *extack)
+{
+	struct bm_leg *p = &m->legs[BM_PRIMARY], *s = &m->legs[BM_SECONDARY];
+	u32 region_bytes = args->have_region ? args->region_bytes :
+					       m->region_bytes;
+	struct bm_window win;
+	dev_t devt;
+	int ret;
+
+	lockdep_assert_held(&bm_ctl_mutex);
+	if (m->busy) {
+		bm_extack(extack, "mirror %s is busy: a %s is under way", m->name,
+			  m->busy);
+		return -EBUSY;
+	}
+	if (s->bdev) {
+		bm_extack(extack, "mirror %s already has a secondary, %s; detach it first",
+			  m->name, s->path);
+		return -EBUSY;
+	}
+	if (!bm_region_size_valid(region_bytes)) {
+		bm_extack(extack, "region size %u is not a power of two in [%u, %u]",
+			  region_bytes, BLKMIRROR_REGION_MIN, BLKMIRROR_REGION_MAX);
+		return -EINVAL;
+	}
+	ret = bm_lookup_leg(BM_SECONDARY, args->path, &devt, extack) ?:
+	      bm_check_pair(p->devt, p->path, devt, args->path, extack);
+	if (ret)
+		return ret;
+	/* Neither this mirror nor one stacked on it can become its leg. */
+	if (devt == disk_devt(m->disk) ||
+	    bm_stacked_on(devt, disk_devt(m->disk))) {
+		bm_extack(extack, "secondary %s is mirror %s or stacked on it",
+			  args->path, m->name);
+		return -EINVAL;
+	}
+
+	ret = bm_open_leg(m, BM_SECONDARY, args->path, extack) ?:
+	      bm_check_secondary(m, queue_logical_block_size(m->disk->queue),
+				 extack);
+	if (ret)
+		goto close;
+	if (bdev_write_zeroes_sectors(m->disk->part0) &&
+	    !bdev_write_zeroes_sectors(s->bdev)) {
+		bm_extack(extack,
+			  "secondary %s has no write-zeroes, which mirror %s offers its users",
+			  s->path, m->name);
+		ret = -EINVAL;
+		goto close;
+	}
+	ret = bm_window_init(&win, get_capacity(m->disk), region_bytes);
+	if (ret)
+		goto close;
+	ret = bd_link_disk_holder(s->bdev, m->disk);
+	if (ret)
+		goto close;
+
+	m->region_bytes = region_bytes;
+	if (args->have_rate)
+		WRITE_ONCE(m->max_rate, args->max_rate);
+	ret = bm_resync_start(m);
+	if (ret)
+		goto unlink;
+
+	/*
+	 * From here writes are routed by the window.  Those still in flight
+	 * from the single-leg days were counted as ahead of the copy (see
+	 * bm_route_locked()): the copy's first claim waits for them.
+	 */
+	bm_unreadable_reset(m);
+	spin_lock_irq(&m->lock);
+	m->win = win;
+	m->state = BLKMIRROR_STATE_RESYNCING;
+	m->fail_leg = BLKMIRROR_LEG_NONE;
+	m->fail_errno = 0;
+	m->fail_sector = 0;
+	spin_unlock_irq(&m->lock);
+	mutex_lock(&m->event_mutex);
+	m->last_percent = 0;
+	mutex_unlock(&m->event_mutex);
+
+	pr_info("blkmirror: %s: attached secondary %s; copying from %s\n",
+		m->name, s->path, p->path);
+	bm_event_attached(m);
+	bm_event_progress(m, true);
+	bm_resync_run(m);
+	return 0;
+
+unlink:
+	bd_unlink_disk_holder(s->bdev, m->disk);
+close:
+	bm_close_leg(m, BM_SECONDARY);
+	return ret;
+}
+
+/* ---------------- Switch ---------------- */
+
+int bm_switch_begin(struct blkmirror *m, bool force,
+		    struct netlink_ext_ack *extack)
+{
+	enum blkmirror_state state = bm_state(m);
+	sector_t first;
+	u64 bad;
+
+	if (state != BLKMIRROR_STATE_SYNCED) {
+		if (state == BLKMIRROR_STATE_SINGLE)
+			bm_extack(extack, "mirror %s has one leg; attach a secondary first",
+				  m->name);
+		else
+			bm_extack(extack, "mirror %s is %s; switch needs it in sync",
+				  m->name, bm_state_name(state));
+		return state == BLKMIRROR_STATE_SINGLE ? -EINVAL : -EBUSY;
+	}
+	bad = bm_unreadable_get(m, &first);
+	if (bad && !force) {
+		bm_extack(extack,
+			  "mirror %s: the copy could not read %llu sectors of primary %s (from sector %llu); the secondary has no copy of them; force switches anyway",
+			  m->name, bad, m->legs[BM_PRIMARY].path,
+			  (unsigned long long)first);
+		return -EBUSY;
+	}
+	return bm_claim_mirror(m, "switch", extack);
+}
+
+/*
+ * Quiesce, drain, flush the secondary, swap, resume.  The pause a writer
+ * sees is what the legs take to finish what is in flight plus one flush.
+ * On failure nothing has changed.  *@old_path is the released leg's.
+ */
+int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
+{
+	struct bm_leg *p = &m->legs[BM_PRIMARY], *s = &m->legs[BM_SECONDARY];
+	u64 start = ktime_get_ns();
+	struct bm_leg old;
+	int ret;
+
+	bm_suspend(m);
+	ret = bm_drain(m, BM_SWITCH_DRAIN_TIMEOUT);
+	/* Everything acknowledged so far must be durable on the new primary. */
+	if (!ret)
+		ret = blkdev_issue_flush(s->bdev);
+	if (!ret && bm_state(m) != BLKMIRROR_STATE_SYNCED)
+		ret = -EIO;	/* the secondary failed meanwhile */
+	if (ret) {
+		bm_resume(m);
+		pr_warn("blkmirror: %s: switch to %s failed (error %d); nothing changed\n",
+			m->name, s->path, ret);
+		return ret;
+	}
+
+	spin_lock_irq(&m->lock);
+	old = *p;
+	*p = *s;
+	*s = old;
+	m->state = BLKMIRROR_STATE_SINGLE;
+	m->copying = false;
+	spin_unlock_irq(&m->lock);
+	bm_resume(m);
+	*pause_ns = ktime_get_ns() - start;
+
+	/* The copy thread ended with COMPLETE; free what it kept. */
+	bm_resync_stop(m);
+	bd_unlink_disk_holder(s->bdev, m->disk);
+	*old_path = s->path;
+	s->path = NULL;
+	bm_close_leg(m, BM_SECONDARY);
+	/* What the copy could not read was on the leg that is gone. */
+	bm_unreadable_reset(m);
+	pr_info("blkmirror: %s: switched to %s; released %s (I/O held %llu us)\n",
+		m->name, p->path, *old_path, div_u64(*pause_ns, NSEC_PER_USEC));
+	bm_event_switched(m, *old_path, *pause_ns);
+	return 0;
+}
+
+/* ---------------- Detach ---------------- */
+
+int bm_detach_begin(struct blkmirror *m, bool force, bool *consistent,
+		    struct netlink_ext_ack *extack)
+{
+	enum blkmirror_state state = bm_state(m);
+	sector_t first;
+
+	if (state == BLKMIRROR_STATE_SINGLE) {
+		bm_extack(extack, "mirror %s has one leg; there is no secondary to detach",
+			  m->name);
+		return -EINVAL;
+	}
+	if (state != BLKMIRROR_STATE_SYNCED && !force) {
+		bm_extack(extack,
+			  "mirror %s is %s: the secondary %s is not a copy yet; force detaches it anyway",
+			  m->name, bm_state_name(state),
+			  m->legs[BM_SECONDARY].path);
+		return -EBUSY;
+	}
+	*consistent = state == BLKMIRROR_STATE_SYNCED &&
+		      !bm_unreadable_get(m, &first);
+	return bm_claim_mirror(m, "detach", extack);
+}
+
+/*
+ * Stop the copy, send nothing more to the secondary, let what is on its
+ * way there land, flush it and let it go.  *@consistent comes in as what
+ * the state promised and goes out as what the flush kept of it.
+ */
+void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
+{
+	struct bm_leg *s = &m->legs[BM_SECONDARY];
+
+	/*
+	 * Single first: new writes go to the primary alone, counted as ahead
+	 * of a copy for the next attach, and the copy stops at its next
+	 * chunk.  Then wait for the copy's I/O and the foreground's.
+	 */
+	spin_lock_irq(&m->lock);
+	m->state = BLKMIRROR_STATE_SINGLE;
+	spin_unlock_irq(&m->lock);
+	bm_resync_stop(m);
+	wait_event(m->sec_wq, !atomic_read(&m->sec_inflight));
+	if (*consistent && blkdev_issue_flush(s->bdev))
+		*consistent = false;
+
+	bd_unlink_disk_holder(s->bdev, m->disk);
+	*path = s->path;
+	s->path = NULL;
+	bm_close_leg(m, BM_SECONDARY);
+	bm_unreadable_reset(m);
+	pr_info("blkmirror: %s: detached %s, %s\n", m->name, *path,
+		*consistent ? "a consistent copy" : "not a consistent copy");
+	bm_event_detached(m, *path, *consistent);
+}
