@@ -3,6 +3,7 @@
 # TIMEOUT: 180
 . /tests/lib.sh
 . /tests/cases/migrate/migrate.inc
+. /tests/cases/faults/faults.inc
 
 make_brd 2 32
 dev_fill /dev/ram0 base

@@ -3,6 +3,7 @@
 # TIMEOUT: 150
 . /tests/lib.sh
 . /tests/cases/migrate/migrate.inc
+. /tests/cases/faults/faults.inc
 
 make_brd 3 64
 dev_fill /dev/ram0 base

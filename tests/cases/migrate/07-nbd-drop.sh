@@ -9,7 +9,7 @@ make_brd 1 64
 dev_fill /dev/ram0 base
 nbd_up
 nbd_serve a /tmp/export-a.img 64 10809
-nbd_connect 10809 /dev/nbd0 64
+nbd_connect 10809 /dev/nbd0 64 5
 load_blkmirror
 dev=$(make_mirror m /dev/ram0)
 
@@ -52,7 +52,7 @@ note "nbd-client -d of the dead device: rc $RC $OUT $ERR"
 
 # A fresh NBD device recovers the mirror.
 nbd_serve b /tmp/export-b.img 64 10810
-nbd_connect 10810 /dev/nbd1 64
+nbd_connect 10810 /dev/nbd1 64 5
 dev_fill "$dev" later 8M 4M
 must timeout 120 mirrorctl attach m /dev/nbd1 --wait
 assert_eq "$dev" "$OUT" "attach --wait of the fresh NBD device"
