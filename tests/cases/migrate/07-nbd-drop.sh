@@ -53,15 +53,18 @@ note "nbd-client -d of the dead device: rc $RC $OUT $ERR"
 # A fresh NBD device recovers the mirror.
 nbd_serve b /tmp/export-b.img 64 10810
 nbd_connect 10810 /dev/nbd1 64 5
+# Written while single again: the new copy must carry it.  The logged
+# writes it covers are left out of the checks below.
 dev_fill "$dev" later 8M 4M
+awk '$1 + $2 <= 8388608 || $1 >= 12582912' /tmp/case/acks >/tmp/case/acks.kept
 must timeout 120 mirrorctl attach m /dev/nbd1 --wait
 assert_eq "$dev" "$OUT" "attach --wait of the fresh NBD device"
 assert_same_data /dev/ram0 /dev/nbd1
-ack_check /dev/nbd1 /tmp/case/acks w
+ack_check /dev/nbd1 /tmp/case/acks.kept w
 dev_verify /dev/nbd1 later 8M 4M
 must mirrorctl switch m
 assert_match "$OUT" '^m: /dev/nbd1 is now the primary; /dev/ram0 released; ' "switch to the fresh device"
-ack_check "$dev" /tmp/case/acks w
+ack_check "$dev" /tmp/case/acks.kept w
 dev_verify "$dev" later 8M 4M
 assert_exclusive /dev/ram0
 must mirrorctl destroy m
