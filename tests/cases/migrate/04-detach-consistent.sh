@@ -43,8 +43,14 @@ assert_same_data "$dev" /dev/ram1
 
 # A copy held at 1 byte/s: detach needs --force and says not consistent;
 # a wait following the copy ends with the detach.
-must mirrorctl attach d /dev/ram2 --max-rate 1
-assert_eq resyncing "$(mirror_field d state)" "state with the copy held"
+must mirrorctl attach d /dev/ram2 --max-rate 1 --region-size 256K --json
+note "$OUT"
+assert_eq resyncing "$(json_get "$OUT" state)" "state in the attach --json object"
+assert_eq /dev/ram2 "$(json_get "$OUT" secondary)" "secondary in the attach --json object"
+j=$(mirrorctl status d --json)
+assert_eq resyncing "$(json_get "$j" state)" "state with the copy held"
+assert_eq 262144 "$(json_get "$j" region_size_bytes)" "attach --region-size"
+assert_eq 1 "$(json_get "$j" max_rate_bytes_per_sec)" "attach --max-rate"
 mirrorctl wait d >/tmp/case/wait.out 2>/tmp/case/wait.err &
 waitpid=$!
 # Its first progress line: subscribed, state read, following events.

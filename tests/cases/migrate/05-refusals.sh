@@ -27,14 +27,15 @@ assert_eq resyncing "$(mirror_field t state)" "t with its copy held"
 refused() {
 	_n=$1 _why=$2
 	shift 2
-	_before=$(shape "$_n")
+	_before=$(shape "$_n") || fail "status of $_n before '$*'"
 	run "$@"
 	note "$*: $ERR"
 	assert_eq 1 "$RC" "exit code of '$*' (stderr: $ERR)"
 	assert_contains "$ERR" "mirrorctl: $2 $_n: " "the message of '$*' names the mirror"
 	printf '%s\n' "$ERR" | grep -Eiq -- "$_why" || fail "reason /$_why/ not in the message of '$*': $ERR"
 	assert_eq "" "$OUT" "stdout of '$*'"
-	assert_eq "$_before" "$(shape "$_n")" "status of $_n after '$*'"
+	_after=$(shape "$_n") || fail "status of $_n after '$*'"
+	assert_eq "$_before" "$_after" "status of $_n after '$*'"
 }
 
 # attach

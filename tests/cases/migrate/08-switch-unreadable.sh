@@ -20,14 +20,15 @@ note "$j"
 assert_eq synced "$(json_get "$j" state)" "state after a copy over an unreadable range"
 assert_ge 1 "$(json_get "$j" unreadable_sectors)" "unreadable_sectors"
 
-before=$(shape m)
+before=$(shape m) || fail "status before the switch"
 run mirrorctl switch m
 note "$ERR"
 assert_eq 1 "$RC" "switch with unreadable sectors, no --force ($ERR)"
 assert_contains "$ERR" "mirrorctl: switch m: " "message names the mirror"
 printf '%s\n' "$ERR" | grep -Eiq 'unreadable|could not (be )?read' || fail "reason not in: $ERR"
 assert_eq "" "$OUT" "stdout of the refused switch"
-assert_eq "$before" "$(shape m)" "status after the refused switch"
+after=$(shape m) || fail "status after the switch"
+assert_eq "$before" "$after" "status after the refused switch"
 
 must mirrorctl switch m --force --json
 note "$OUT"
