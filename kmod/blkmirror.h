@@ -147,12 +147,11 @@ struct blkmirror {
 	bool dying;			/* READ_ONCE: the disk is gone, I/O fails */
 
 	/*
-	 * A switch holds new bios here (@suspended, @held, @nr_held under
-	 * @lock) while those in flight drain; they are counted in @inflight.
+	 * A switch holds new bios here (@suspended, @held under @lock) while
+	 * those in flight drain; held bios are not counted in @inflight.
 	 */
 	bool suspended;
 	struct bio_list held;
-	unsigned int nr_held;
 
 	/*
 	 * Foreground I/O on its way to the secondary, counted under @lock
@@ -160,6 +159,7 @@ struct blkmirror {
 	 */
 	atomic_t sec_inflight;
 	wait_queue_head_t sec_wq;
+	bool sec_failed;		/* @lock; a secondary error while single */
 
 	struct bio_set clone_bs;	/* primary clones carry struct bm_io */
 	struct bio_set leg_bs;		/* secondary clones and flushes */
@@ -229,6 +229,7 @@ int bm_check_pair(dev_t pdevt, const char *ppath, dev_t sdevt,
 int bm_open_leg(struct blkmirror *m, int i, const char *path,
 		struct netlink_ext_ack *extack);
 void bm_close_leg(struct blkmirror *m, int i);
+void bm_release_leg(struct bm_leg *leg);
 int bm_check_secondary(struct blkmirror *m, unsigned int max_lbs,
 		       struct netlink_ext_ack *extack);
 
@@ -257,13 +258,14 @@ void bm_dispatch_write(struct blkmirror *m, struct bio *bio);
 void bm_suspend(struct blkmirror *m);
 int bm_drain(struct blkmirror *m, unsigned long timeout);
 void bm_resume(struct blkmirror *m);
+int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout);
 void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 		 sector_t sector);
 bool bm_secondary_usable(const struct blkmirror *m);	/* @lock held */
 void bm_read_retry_workfn(struct work_struct *work);
 
 /* unreadable.c */
-void bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end);
+bool bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end);
 void bm_unreadable_written(struct blkmirror *m, sector_t start, sector_t end);
 bool bm_unreadable_overlaps(struct blkmirror *m, sector_t start, sector_t end);
 u64 bm_unreadable_get(struct blkmirror *m, sector_t *first);

@@ -251,14 +251,17 @@ int bm_open_leg(struct blkmirror *m, int i, const char *path,
  * Close leg @i and forget it; its path is freed too.  No I/O may be in
  * flight to it, and its holder link must be gone.
  */
-void bm_close_leg(struct blkmirror *m, int i)
+void bm_release_leg(struct bm_leg *leg)
 {
-	struct bm_leg *leg = &m->legs[i];
-
 	if (leg->bdev)
 		bm_close_bdev(leg->bdev, leg->handle, !leg->read_only);
 	kfree(leg->path);
 	memset(leg, 0, sizeof(*leg));
+}
+
+void bm_close_leg(struct blkmirror *m, int i)
+{
+	bm_release_leg(&m->legs[i]);
 }
 
 static void bm_close_legs(struct blkmirror *m)

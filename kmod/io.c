@@ -7,6 +7,7 @@
  * status: the primary is the authoritative copy.
  */
 #include <linux/blkdev.h>
+#include <linux/slab.h>
 
 #include "blkmirror.h"
 
@@ -99,9 +100,12 @@ void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 	spin_lock_irqsave(&m->lock, flags);
 	/*
 	 * One leg has nothing to degrade to: the caller hears the error.
-	 * (A secondary's late completion after a detach says nothing.)
+	 * (The secondary of a detach under way goes anyway.)
 	 */
 	if (m->state == BLKMIRROR_STATE_SINGLE) {
+		/* A detach under way must not call the leg a consistent copy. */
+		if (leg == BM_SECONDARY)
+			m->sec_failed = true;
 		spin_unlock_irqrestore(&m->lock, flags);
 		if (leg == BM_PRIMARY)
 			pr_warn_ratelimited("blkmirror: %s: primary %s failed at sector %llu (error %d)\n",
@@ -195,8 +199,6 @@ static bool bm_read_retry_ok(struct blkmirror *m, struct bio *orig)
 	unsigned long flags;
 	bool ok;
 
-	if (bm_unreadable_overlaps(m, start, end))
-		return false;
 	spin_lock_irqsave(&m->lock, flags);
 	ok = m->state == BLKMIRROR_STATE_SYNCED ||
 	     (bm_secondary_usable(m) && end <= bm_region_start(&m->win, m->win.lo));
@@ -204,6 +206,14 @@ static bool bm_read_retry_ok(struct blkmirror *m, struct bio *orig)
 	if (ok)
 		atomic_inc(&m->sec_inflight);
 	spin_unlock_irqrestore(&m->lock, flags);
+	/*
+	 * After the window: the copy records a range before it moves the
+	 * window past it, so a range behind the window is already listed.
+	 */
+	if (ok && bm_unreadable_overlaps(m, start, end)) {
+		bm_sec_put(m);
+		ok = false;
+	}
 	return ok;
 }
 
@@ -386,43 +396,45 @@ static int bm_route_locked(struct blkmirror *m, struct bio *bio,
 {
 	bool flush = bio->bi_opf & REQ_PREFLUSH;
 
+	int to;
+
 	*ahead_gen = -1;
-	if (m->state == BLKMIRROR_STATE_SINGLE) {
-		/*
-		 * Counted as ahead of a copy: an attach's first claim waits
-		 * for these, so that none lands under the copy's read.
-		 */
-		*ahead_gen = m->ahead_gen;
-		atomic_inc(&m->ahead[*ahead_gen]);
-		return BM_TO_PRIMARY;
-	}
-	if (!bm_secondary_usable(m))
-		return BM_TO_PRIMARY;
-	if (m->state == BLKMIRROR_STATE_SYNCED || !bio_sectors(bio)) {
-		atomic_inc(&m->sec_inflight);
-		return BM_TO_PRIMARY | BM_TO_SECONDARY;
+	if (m->state == BLKMIRROR_STATE_SINGLE || !bm_secondary_usable(m)) {
+		to = BM_TO_PRIMARY;
+	} else if (m->state == BLKMIRROR_STATE_SYNCED || !bio_sectors(bio)) {
+		to = BM_TO_PRIMARY | BM_TO_SECONDARY;
+	} else {
+		switch (bm_window_route(&m->win, bio->bi_iter.bi_sector,
+					bio_sectors(bio), front)) {
+		case BM_ROUTE_BOTH:
+			to = BM_TO_PRIMARY | BM_TO_SECONDARY;
+			break;
+		case BM_ROUTE_AHEAD:
+			/* Earlier writes behind the copy sit on the secondary too. */
+			to = BM_TO_PRIMARY | (flush ? BM_FLUSH_SECONDARY : 0);
+			break;
+		case BM_ROUTE_WAIT:
+			bio_list_add(&m->parked, bio);
+			return 0;
+		case BM_ROUTE_SPLIT:
+		default:
+			return -1;
+		}
 	}
 
-	switch (bm_window_route(&m->win, bio->bi_iter.bi_sector,
-				bio_sectors(bio), front)) {
-	case BM_ROUTE_BOTH:
+	/*
+	 * Every write on its way to the primary is counted in the current
+	 * generation, whatever the state: a copy's claim waits for all that
+	 * predate it, including those from before an attach (single, or
+	 * degraded and detached) that are still in flight, so none lands
+	 * under the copy's read.
+	 */
+	*ahead_gen = m->ahead_gen;
+	atomic_inc(&m->ahead[*ahead_gen]);
+	/* Counted with the decision, so that a detach waits for it. */
+	if (to & (BM_TO_SECONDARY | BM_FLUSH_SECONDARY))
 		atomic_inc(&m->sec_inflight);
-		return BM_TO_PRIMARY | BM_TO_SECONDARY;
-	case BM_ROUTE_AHEAD:
-		*ahead_gen = m->ahead_gen;
-		atomic_inc(&m->ahead[*ahead_gen]);
-		if (!flush)
-			return BM_TO_PRIMARY;
-		/* Earlier writes behind the copy sit on the secondary too. */
-		atomic_inc(&m->sec_inflight);
-		return BM_TO_PRIMARY | BM_FLUSH_SECONDARY;
-	case BM_ROUTE_WAIT:
-		bio_list_add(&m->parked, bio);
-		return 0;
-	case BM_ROUTE_SPLIT:
-	default:
-		return -1;
-	}
+	return to;
 }
 
 /*
@@ -478,7 +490,11 @@ static void bm_handle_bio(struct blkmirror *m, struct bio *bio)
 	}
 }
 
-/* Hold @bio if a switch has suspended I/O; it stays counted in inflight. */
+/*
+ * Hold @bio if a switch has suspended I/O.  A held bio is not in flight:
+ * it leaves m->inflight (which wakes the drain) and comes back into it
+ * on resume, so that the drain waits for nothing but I/O on the legs.
+ */
 static bool bm_hold(struct blkmirror *m, struct bio *bio)
 {
 	bool held = false;
@@ -486,10 +502,11 @@ static bool bm_hold(struct blkmirror *m, struct bio *bio)
 	spin_lock_irq(&m->lock);
 	if (m->suspended) {
 		bio_list_add(&m->held, bio);
-		m->nr_held++;
 		held = true;
 	}
 	spin_unlock_irq(&m->lock);
+	if (held)
+		bm_inflight_put(m);
 	return held;
 }
 
@@ -522,11 +539,13 @@ void bm_suspend(struct blkmirror *m)
 	smp_mb();	/* @suspended, then @inflight; see bm_inflight_put() */
 }
 
-/* Wait, up to @timeout jiffies, until only held bios are in flight. */
+/*
+ * Wait, up to @timeout jiffies, until no I/O is in flight.  Only a switch
+ * suspends, and it holds the mirror busy: no destroy runs meanwhile.
+ */
 int bm_drain(struct blkmirror *m, unsigned long timeout)
 {
-	if (!wait_event_timeout(m->inflight_wq,
-				atomic_read(&m->inflight) == READ_ONCE(m->nr_held),
+	if (!wait_event_timeout(m->inflight_wq, !atomic_read(&m->inflight),
 				timeout))
 		return -ETIMEDOUT;
 	return 0;
@@ -542,9 +561,69 @@ void bm_resume(struct blkmirror *m)
 	m->suspended = false;
 	list = m->held;
 	bio_list_init(&m->held);
-	WRITE_ONCE(m->nr_held, 0);
 	spin_unlock_irq(&m->lock);
 
-	while ((bio = bio_list_pop(&list)))
+	while ((bio = bio_list_pop(&list))) {
+		atomic_inc(&m->inflight);
 		bm_handle_bio(m, bio);
+	}
+}
+
+struct bm_flush {
+	struct completion done;
+	struct kref ref;
+	struct blkmirror *m;
+	blk_status_t status;
+};
+
+static void bm_flush_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct bm_flush, ref));
+}
+
+static void bm_flush_endio(struct bio *bio)
+{
+	struct bm_flush *f = bio->bi_private;
+	struct blkmirror *m = f->m;
+
+	f->status = bio->bi_status;
+	bio_put(bio);
+	complete(&f->done);
+	kref_put(&f->ref, bm_flush_release);
+	bm_inflight_put(m);
+}
+
+/*
+ * Flush leg @i, waiting at most @timeout jiffies: a switch holds every
+ * new bio meanwhile, and a leg that stops answering must not freeze the
+ * mirror.  A flush that times out stays counted in m->inflight until it
+ * completes, so that a later drain or destroy waits for it.
+ */
+int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout)
+{
+	struct bm_flush *f = kzalloc(sizeof(*f), GFP_NOIO);
+	struct bio *bio;
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	init_completion(&f->done);
+	kref_init(&f->ref);
+	kref_get(&f->ref);
+	f->m = m;
+	bio = bio_alloc_bioset(m->legs[i].bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH,
+			       GFP_NOIO, &m->leg_bs);
+	bio->bi_private = f;
+	bio->bi_end_io = bm_flush_endio;
+	atomic_inc(&m->inflight);
+	atomic64_inc(&m->legs[i].stats.flushes);
+	submit_bio(bio);
+	if (!wait_for_completion_timeout(&f->done, timeout))
+		ret = -ETIMEDOUT;
+	else
+		ret = blk_status_to_errno(f->status);
+	if (ret && ret != -ETIMEDOUT)
+		atomic64_inc(&m->legs[i].stats.flush_errors);
+	kref_put(&f->ref, bm_flush_release);
+	return ret;
 }

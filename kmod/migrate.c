@@ -17,10 +17,16 @@
 #include <linux/slab.h>
 
 #include "blkmirror.h"
+#include "compat.h"
 #include "validate.h"
 
-/* How long a switch waits for I/O in flight before it gives up, unchanged. */
-#define BM_SWITCH_DRAIN_TIMEOUT		(30 * HZ)
+/*
+ * How long a switch waits for I/O in flight, and then for the flush of
+ * the new primary, before it gives up, unchanged: I/O is held meanwhile.
+ * A detach's flush gets as long; the leg is then not a consistent copy.
+ */
+#define BM_SWITCH_DRAIN_TIMEOUT		(15 * HZ)
+#define BM_FLUSH_TIMEOUT		(15 * HZ)
 
 static const char *bm_state_name(enum blkmirror_state state)
 {
@@ -115,6 +121,8 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	ret = bd_link_disk_holder(s->bdev, m->disk);
 	if (ret)
 		goto close;
+	/* A secondary that checksums data in flight needs stable pages now. */
+	bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 
 	m->region_bytes = region_bytes;
 	if (args->have_rate)
@@ -132,6 +140,7 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	spin_lock_irq(&m->lock);
 	m->win = win;
 	m->state = BLKMIRROR_STATE_RESYNCING;
+	m->sec_failed = false;
 	m->fail_leg = BLKMIRROR_LEG_NONE;
 	m->fail_errno = 0;
 	m->fail_sector = 0;
@@ -199,7 +208,7 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 	ret = bm_drain(m, BM_SWITCH_DRAIN_TIMEOUT);
 	/* Everything acknowledged so far must be durable on the new primary. */
 	if (!ret)
-		ret = blkdev_issue_flush(s->bdev);
+		ret = bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT);
 	if (!ret && bm_state(m) != BLKMIRROR_STATE_SYNCED)
 		ret = -EIO;	/* the secondary failed meanwhile */
 	if (ret) {
@@ -209,6 +218,8 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 		return ret;
 	}
 
+	/* GET reads the legs under bm_ctl_mutex: they change under it. */
+	mutex_lock(&bm_ctl_mutex);
 	spin_lock_irq(&m->lock);
 	old = *p;
 	*p = *s;
@@ -216,20 +227,26 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 	m->state = BLKMIRROR_STATE_SINGLE;
 	m->copying = false;
 	spin_unlock_irq(&m->lock);
+	mutex_unlock(&bm_ctl_mutex);
 	bm_resume(m);
 	*pause_ns = ktime_get_ns() - start;
 
 	/* The copy thread ended with COMPLETE; free what it kept. */
 	bm_resync_stop(m);
+	/* Whoever takes the old primary next finds what we wrote on it. */
+	bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT);
 	bd_unlink_disk_holder(s->bdev, m->disk);
-	*old_path = s->path;
-	s->path = NULL;
-	bm_close_leg(m, BM_SECONDARY);
+	mutex_lock(&bm_ctl_mutex);
+	old = *s;
+	memset(s, 0, sizeof(*s));
+	mutex_unlock(&bm_ctl_mutex);
+	*old_path = kstrdup(old.path, GFP_KERNEL);
+	bm_release_leg(&old);
 	/* What the copy could not read was on the leg that is gone. */
 	bm_unreadable_reset(m);
 	pr_info("blkmirror: %s: switched to %s; released %s (I/O held %llu us)\n",
-		m->name, p->path, *old_path, div_u64(*pause_ns, NSEC_PER_USEC));
-	bm_event_switched(m, *old_path, *pause_ns);
+		m->name, p->path, *old_path ?: "?", div_u64(*pause_ns, NSEC_PER_USEC));
+	bm_event_switched(m, *old_path ?: "", *pause_ns);
 	return 0;
 }
 
@@ -266,6 +283,7 @@ int bm_detach_begin(struct blkmirror *m, bool force, bool *consistent,
 void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 {
 	struct bm_leg *s = &m->legs[BM_SECONDARY];
+	struct bm_leg old;
 
 	/*
 	 * Single first: new writes go to the primary alone, counted as ahead
@@ -273,19 +291,30 @@ void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 	 * chunk.  Then wait for the copy's I/O and the foreground's.
 	 */
 	spin_lock_irq(&m->lock);
+	/* A secondary that failed since the begin is no copy of anything. */
+	if (m->state != BLKMIRROR_STATE_SYNCED)
+		*consistent = false;
 	m->state = BLKMIRROR_STATE_SINGLE;
 	spin_unlock_irq(&m->lock);
 	bm_resync_stop(m);
 	wait_event(m->sec_wq, !atomic_read(&m->sec_inflight));
-	if (*consistent && blkdev_issue_flush(s->bdev))
+	spin_lock_irq(&m->lock);
+	if (m->sec_failed)
+		*consistent = false;
+	spin_unlock_irq(&m->lock);
+	if (*consistent && bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT))
 		*consistent = false;
 
 	bd_unlink_disk_holder(s->bdev, m->disk);
-	*path = s->path;
-	s->path = NULL;
-	bm_close_leg(m, BM_SECONDARY);
+	/* GET reads the legs under bm_ctl_mutex: they change under it. */
+	mutex_lock(&bm_ctl_mutex);
+	old = *s;
+	memset(s, 0, sizeof(*s));
+	mutex_unlock(&bm_ctl_mutex);
+	*path = kstrdup(old.path, GFP_KERNEL);
+	bm_release_leg(&old);
 	bm_unreadable_reset(m);
-	pr_info("blkmirror: %s: detached %s, %s\n", m->name, *path,
+	pr_info("blkmirror: %s: detached %s, %s\n", m->name, *path ?: "?",
 		*consistent ? "a consistent copy" : "not a consistent copy");
-	bm_event_detached(m, *path, *consistent);
+	bm_event_detached(m, *path ?: "", *consistent);
 }

@@ -465,7 +465,7 @@ static int bm_nl_destroy(struct sk_buff *skb, struct genl_info *info)
 
 static int bm_put_switched(struct sk_buff *skb, struct bm_job *job)
 {
-	return nla_put_string(skb, BLKMIRROR_A_OLD_PRIMARY, job->leg_path) ?:
+	return nla_put_string(skb, BLKMIRROR_A_OLD_PRIMARY, job->leg_path ?: "") ?:
 	       nla_put_u64_64bit(skb, BLKMIRROR_A_PAUSE_USEC,
 				 div_u64(job->pause_ns, NSEC_PER_USEC),
 				 BLKMIRROR_A_PAD);
@@ -473,7 +473,7 @@ static int bm_put_switched(struct sk_buff *skb, struct bm_job *job)
 
 static int bm_put_detached(struct sk_buff *skb, struct bm_job *job)
 {
-	return nla_put_string(skb, BLKMIRROR_A_DETACHED_LEG, job->leg_path) ?:
+	return nla_put_string(skb, BLKMIRROR_A_DETACHED_LEG, job->leg_path ?: "") ?:
 	       nla_put_u8(skb, BLKMIRROR_A_CONSISTENT, job->consistent);
 }
 

@@ -165,11 +165,11 @@ static bool bm_copy_read_failed(struct bm_resync *rs, struct bm_copy_slot *slot)
 		bm_copy_next_chunk(slot);
 		return true;
 	}
-	bm_unreadable_add(m, start, end);
+	if (bm_unreadable_add(m, start, end))
+		bm_event_unreadable(m, start, end);
 	pr_warn_ratelimited("blkmirror: %s: copy cannot read sectors %llu-%llu of primary %s; going on without them\n",
 			    m->name, (unsigned long long)start,
 			    (unsigned long long)end - 1, m->legs[BM_PRIMARY].path);
-	bm_event_unreadable(m, start, end);
 	slot->sector = end;
 	return false;
 }

@@ -22,11 +22,17 @@ static void bm_unreadable_remove(struct bm_unreadable *u, unsigned int i)
 	u->nr--;
 }
 
-/* The copy could not read [@start, @end); it reads each sector once a pass. */
-void bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end)
+/*
+ * The copy could not read [@start, @end); it reads each sector once a
+ * pass.  Returns true if that starts a range of its own, false if it
+ * grows one already listed (or the list is full): one event per range,
+ * not per block.
+ */
+bool bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end)
 {
 	struct bm_unreadable *u = &m->unreadable;
 	unsigned long flags;
+	bool new = false;
 	unsigned int i;
 
 	spin_lock_irqsave(&u->lock, flags);
@@ -46,10 +52,13 @@ void bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end)
 		u->r[i].start = start;
 		u->r[i].end = end;
 		u->nr++;
+		new = true;
 	} else {
+		new = !u->overflow;
 		u->overflow = true;
 	}
 	spin_unlock_irqrestore(&u->lock, flags);
+	return new;
 }
 
 /*
