@@ -1,5 +1,5 @@
 #!/bin/sh
-# CHECK: detach of an in-sync mirror after its writer is quiesced leaves the secondary byte-identical to the device at that moment and never written again, and says consistent true (JSON and human); a forced detach during a held resync says consistent false, and a wait following that copy ends with exit 8; monitor shows both detached events
+# CHECK: detach of an in-sync mirror after its writer is quiesced leaves the secondary byte-identical to the device at that moment and never written again, and says consistent true (JSON and human); with the writer running, every write acknowledged before the detach is on the detached leg and none submitted after it; a forced detach during a held resync says consistent false, and a wait following that copy ends with exit 8; monitor shows both detached events
 # TIMEOUT: 150
 . /tests/lib.sh
 . /tests/cases/migrate/migrate.inc
@@ -68,6 +68,33 @@ must mirrorctl attach d /dev/ram2 --max-rate 1
 must mirrorctl detach d --force
 assert_eq "d: detached /dev/ram2, NOT a consistent copy (it was not in sync)" "$OUT" "forced detach message"
 dev_verify "$dev" after 0 8M
+
+# In sync with the writer still running: what was acknowledged before the
+# detach began is on the detached leg; what was submitted after it
+# returned is not (the first one after may have been in flight).
+# The mirror keeps the limit of the last attach (1 byte/s): lift it.
+must mirrorctl attach d /dev/ram1 --max-rate 0 --wait
+rm -f /tmp/case/stop
+bmblk ackwrite "$dev" /tmp/case/acks2 v 64K 3000 /tmp/case/stop &
+wpid=$!
+wait_lines /tmp/case/acks2 60
+n_pre=$(lines /tmp/case/acks2)
+must mirrorctl detach d --json
+n_post=$(lines /tmp/case/acks2)
+wait_lines /tmp/case/acks2 $((n_post + 30))
+touch /tmp/case/stop
+wait $wpid || fail "ackwrite exited $?"
+note "acks: $n_pre before the detach, $n_post after it, $(lines /tmp/case/acks2) in all"
+assert_eq true "$(json_get "$OUT" consistent)" "detach under a writer, in sync: consistent"
+head -n "$n_pre" /tmp/case/acks2 >/tmp/case/acks2.pre
+ack_check /dev/ram1 /tmp/case/acks2.pre v
+ack_check "$dev" /tmp/case/acks2 v
+tail -n +$((n_post + 2)) /tmp/case/acks2 >/tmp/case/acks2.post
+while read -r off len st; do
+	if bmpattern verify /dev/ram1 v "$off" "$len" >/dev/null 2>&1; then
+		fail "a write submitted after the detach is on the detached leg at $off"
+	fi
+done </tmp/case/acks2.post
 
 stop_monitor /tmp/case/events
 note "$(cat /tmp/case/events)"
