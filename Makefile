@@ -30,7 +30,7 @@ COMPAT_H := kmod/generated/compat.h
 KDIR_STAMP := kmod/generated/kdir
 KDIR_KEY := $(abspath $(KDIR)) $(shell stat -L -c %Y '$(KDIR)/include/generated/autoconf.h' 2>/dev/null)
 
-.PHONY: all module ctl clean check demo install install-ctl modules_install deps FORCE
+.PHONY: all module module-clean ctl clean check demo install install-ctl modules_install deps FORCE
 
 all: module ctl
 
@@ -72,7 +72,10 @@ install-ctl: ctl
 modules_install: module
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
 
-clean:
-	$(MAKE) -C ctl clean
+# The module only (DKMS's CLEAN): a DKMS source tree need not have ctl/.
+module-clean:
 	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean
 	rm -rf kmod/generated
+
+clean: module-clean
+	$(MAKE) -C ctl clean

@@ -72,3 +72,79 @@ bm_kernel() {
 	[ -e "$BM_K_KO" ] || { echo "# $_f: no blkmirror.ko was built"; return 1; }
 	echo "# $_f: kernel $K_VER ready, module built, $(( $(date +%s) - _t0 )) s"
 }
+
+# ------------------------------------------------------------ run.sh's side
+
+# bm_kernels_prepare OUTDIR FLAVOUR...: fetches and builds for each
+# flavour; OUTDIR/FLAVOUR/env holds its BM_K_* for bm_kernels_run, and
+# BM_K_DKMS the header trees for bm_dkms_subtest.  A flavour that fails is
+# reported by bm_kernels_run.
+bm_kernels_prepare() {
+	_po=$1
+	shift
+	for _pf in "$@"; do
+		mkdir -p "$_po/$_pf"
+		rm -f "$_po/$_pf/env"
+		bm_kernel "$_pf" "$_po" || continue
+		{
+			echo "BM_K_VER='$BM_K_VER' BM_K_IMG='$BM_K_IMG'"
+			echo "BM_K_MODROOT='$BM_K_MODROOT' BM_K_KO='$BM_K_KO'"
+		} >"$_po/$_pf/env"
+		BM_K_DKMS="${BM_K_DKMS:-} $_pf:$BM_K_VER:$K_KDIR${BM_K_CHROOT:+:$BM_K_CHROOT}"
+		BM_K_RAN="${BM_K_RAN:-} $_pf=$BM_K_VER"
+	done
+}
+
+# bm_kernels_run OUTDIR FLAVOUR...: the planned suites of each flavour,
+# through run.sh's run_suite.
+bm_kernels_run() {
+	_ro=$1
+	shift
+	for _rf in "$@"; do
+		[ -s "$_ro/$_rf/suites" ] || continue
+		if [ ! -s "$_ro/$_rf/env" ]; then
+			TOPN=$((TOPN + 1))
+			echo "not ok $TOPN $_rf # the $_rf kernel could not be fetched, or the module not built for it"
+			FAIL=$((FAIL + 1))
+			continue
+		fi
+		. "$_ro/$_rf/env"
+		# Debian's own kernels: stock's memory sizes and timeouts.
+		RUN_PLAN=$_ro/$_rf/plan RUN_PREFIX=$_rf/ RUN_TSCALE=1 RUN_FLAVOUR=stock
+		RUN_INITRD=$_ro/$_rf/initrd RUN_KIMG=$BM_K_IMG
+		if ! bm_initrd "$RUN_INITRD" "$BM_K_VER" "$RUN_PLAN" "$BM_K_MODROOT" "$BM_K_KO"; then
+			TOPN=$((TOPN + 1))
+			echo "not ok $TOPN $_rf # initramfs for $BM_K_VER could not be built"
+			FAIL=$((FAIL + 1))
+			continue
+		fi
+		echo "# $_rf kernel $BM_K_VER: $RUN_KIMG"
+		for _rs in $(cat "$_ro/$_rf/suites"); do
+			run_suite "$_rs"
+		done
+		rm -f "$RUN_INITRD"
+	done
+}
+
+# bm_dkms_subtest OUTDIR STOCK-KVER: "host/dkms", dkms build against the
+# stock headers and those bm_kernels_prepare fetched; counted like
+# host/ctl-unit.
+bm_dkms_subtest() {
+	TOPN=$((TOPN + 1))
+	# shellcheck disable=SC2086
+	sh "$BM_TESTS/kernels/dkms.sh" "$BM_TOP" "$1" \
+		"stock:$2:/usr/src/linux-headers-$2" ${BM_K_DKMS:-} >"$1/dkms.log" 2>&1
+	_dp=$(grep -c '^ok ' "$1/dkms.log")
+	_df=$(grep -c '^not ok ' "$1/dkms.log")
+	[ "$_dp" -gt 0 ] || [ "$_df" -gt 0 ] || _df=1
+	echo "    KTAP version 1"
+	echo "    # Subtest: host/dkms"
+	sed 's/^/    /' "$1/dkms.log"
+	PASS=$((PASS + _dp)) FAIL=$((FAIL + _df))
+	if [ "$_df" -eq 0 ]; then
+		echo "ok $TOPN host/dkms"
+	else
+		echo "not ok $TOPN host/dkms"
+		FAILED_LOGS="$FAILED_LOGS $1/dkms.log"
+	fi
+}
