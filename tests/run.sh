@@ -417,6 +417,6 @@ fi
 
 # shellcheck disable=SC2086
 bm_kernels_run "$OUT" $K_FLAVOURS
-KVERS_RAN="${KVERS_RAN:-}${BM_K_RAN:-}"
+KVERS_RAN=$(echo ${KVERS_RAN:-} ${BM_K_RAN:-})
 
 finish
