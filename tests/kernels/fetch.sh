@@ -72,7 +72,11 @@ cached_newest() {
 }
 
 KVER= NOTE=
-if papt update >"$A/update.log" 2>&1 && packages >"$A/Packages" && [ -s "$A/Packages" ]; then
+# Only the kernel's stanzas are kept: the whole of sid's index is 60 MB.
+# apt-get update exits 0 when it could not fetch (old lists are kept).
+if papt update >"$A/update.log" 2>&1 && ! grep -q '^Err:' "$A/update.log" &&
+   packages | awk 'BEGIN { RS = ""; ORS = "\n\n" } /^Package: linux-/' >"$A/Packages" &&
+   [ -s "$A/Packages" ]; then
 	# linux-headers-amd64 depends on linux-headers-V (= ...): that V.
 	KVER=$(awk '/^Package: linux-headers-amd64$/ { on = 1; next }
 		/^$/ { on = 0 }
