@@ -301,8 +301,9 @@ suite_memory() {	# SUITE
 		"$BM_TESTS/cases/$1/suite.conf" | head -n 1
 }
 
-# run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX, RUN_FLAVOUR and
-# RUN_TSCALE describing the kernel it runs on.
+# run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX, RUN_FLAVOUR,
+# RUN_TSCALE and RUN_APPEND (more kernel arguments) describing the kernel it
+# runs on.
 run_suite() {	# SUITE
 	s_s=$1 s_plan=$RUN_PLAN/$1
 	s_n=$(wc -l <"$s_plan")
@@ -319,7 +320,7 @@ run_suite() {	# SUITE
 		: >"$s_log"
 		BM_GUEST_MIB=$(suite_memory "$s_s")
 		bm_qemu "$RUN_KIMG" "$RUN_INITRD" \
-			"bm_suite=$s_s bm_start=$s_start bm_tscale=$RUN_TSCALE" \
+			"bm_suite=$s_s bm_start=$s_start bm_tscale=$RUN_TSCALE${RUN_APPEND:+ $RUN_APPEND}" \
 			-display none -monitor none -serial "file:$s_log" \
 			</dev/null >"$s_log.qemu" 2>&1 &
 		watch_guest $! "$s_log" "$s_start"
