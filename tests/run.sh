@@ -158,11 +158,15 @@ SUITES="$STOCK_SUITES $DEBUG_SUITES $K_SUITES"
 [ -n "$STOCK_SUITES" ] && KVERS_RAN="stock=$KVER"
 
 # The newer kernels: fetched (cached) and the module built for each now,
-# so host/dkms can build against their headers too.
+# so host/dkms can build against their headers too (all of KERNELS' when
+# host/dkms runs, even if the filter selects no case there).
+DKMS=0 K_PREP=$K_FLAVOURS
+if matches host/dkms; then
+	DKMS=1
+	K_PREP=$(for k in $KERNELS; do case " $BM_K_FLAVOURS " in *" $k "*) echo "$k" ;; esac; done)
+fi
 # shellcheck disable=SC2086
-bm_kernels_prepare "$OUT" $K_FLAVOURS
-DKMS=0
-matches host/dkms && DKMS=1
+bm_kernels_prepare "$OUT" $K_PREP
 
 UNIT=0
 if grep -q '^check:' "$BM_TOP/ctl/Makefile" 2>/dev/null && matches host/ctl-unit; then

@@ -71,7 +71,7 @@ cached_newest() {
 	done | sed "s/^$FLAVOUR-//" | sort -V | tail -n 1
 }
 
-KVER= NOTE=
+KVER='' NOTE=''
 # Only the kernel's stanzas are kept: the whole of sid's index is 60 MB.
 # apt-get update exits 0 when it could not fetch (old lists are kept).
 if papt update >"$A/update.log" 2>&1 && ! grep -q '^Err:' "$A/update.log" &&
@@ -124,6 +124,7 @@ if [ ! -f "$DIR/.done" ]; then
 	[ -n "$CHROOT_SUITE" ] ||
 		pkgs="$pkgs linux-headers-$KVER linux-headers-$base-common linux-kbuild-$base"
 	t0=$(date +%s)
+	# shellcheck disable=SC2086
 	(cd "$DIR/debs" && papt download $pkgs) >"$DIR/download.log" 2>&1 ||
 		{ say "apt-get download $pkgs failed:"; tail -n 5 "$DIR/download.log" >&2; exit 1; }
 	for d in "$DIR"/debs/*.deb; do
