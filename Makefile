@@ -15,7 +15,8 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 KVER_RUNNING := $(shell uname -r)
-KDIR_DEBIAN := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+# Version order, not string order: 6.10 is newer than 6.9.
+KDIR_DEBIAN := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
 ifneq ($(wildcard /lib/modules/$(KVER_RUNNING)/build/Makefile),)
 KDIR ?= /lib/modules/$(KVER_RUNNING)/build
 else
@@ -23,12 +24,28 @@ KDIR ?= $(KDIR_DEBIAN)
 endif
 
 COMPAT_H := kmod/generated/compat.h
+# The probes and the objects belong to one kernel tree.  The stamp names
+# it (path and its config's mtime); when it changes, the objects of the
+# previous tree are cleaned and the probes run again.
+KDIR_STAMP := kmod/generated/kdir
+KDIR_KEY := $(abspath $(KDIR)) $(shell stat -L -c %Y '$(KDIR)/include/generated/autoconf.h' 2>/dev/null)
 
-.PHONY: all module ctl clean check demo install install-ctl modules_install deps
+.PHONY: all module module-clean ctl clean check demo install install-ctl modules_install deps FORCE
 
 all: module ctl
 
-$(COMPAT_H): kmod/compat/probe.sh $(wildcard kmod/compat/probes/*.c)
+$(KDIR_STAMP): FORCE
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(KDIR_KEY)' ]; then \
+		if [ -e $@ ]; then \
+			echo "blkmirror: kernel tree changed to $(KDIR): cleaning objects"; \
+			find kmod \( -name '*.o' -o -name '*.a' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
+				-o -name '.*.cmd' -o -name 'modules.order' -o -name 'Module.symvers' \) -delete; \
+			rm -f modules.order Module.symvers .*.cmd; \
+		fi; \
+		mkdir -p $(@D); echo '$(KDIR_KEY)' > $@; \
+	fi
+
+$(COMPAT_H): $(KDIR_STAMP) kmod/compat/probe.sh $(wildcard kmod/compat/probes/*.c)
 	@test -n "$(KDIR)" || { echo "blkmirror: no kernel build tree; install linux-headers or set KDIR=" >&2; exit 1; }
 	sh kmod/compat/probe.sh "$(KDIR)" $@
 
@@ -55,7 +72,10 @@ install-ctl: ctl
 modules_install: module
 	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
 
-clean:
-	$(MAKE) -C ctl clean
+# The module only (DKMS's CLEAN): a DKMS source tree need not have ctl/.
+module-clean:
 	-$(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean
 	rm -rf kmod/generated
+
+clean: module-clean
+	$(MAKE) -C ctl clean

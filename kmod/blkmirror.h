@@ -11,12 +11,15 @@
  *	migrate.c	attach, switch, detach: legs changing under a live disk
  *	netlink.c	generic netlink commands
  *	events.c	multicast notifications
+ *	sysfs.c		/sys/block/blkmirrorN/blkmirror/, uevents
  */
 #ifndef BLKMIRROR_H
 #define BLKMIRROR_H
 
 #include <linux/bio.h>
 #include <linux/blkdev.h>
+#include <linux/completion.h>
+#include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mutex.h>
@@ -181,6 +184,9 @@ struct blkmirror {
 	struct work_struct read_retry_work;
 
 	struct bm_unreadable unreadable;
+
+	struct kobject kobj;		/* /sys/block/blkmirrorN/blkmirror */
+	struct completion kobj_done;
 };
 
 /*
@@ -287,6 +293,12 @@ void bm_event_unreadable(struct blkmirror *m, sector_t start, sector_t end);
 void bm_event_attached(struct blkmirror *m);
 void bm_event_switched(struct blkmirror *m, const char *old_path, u64 pause_ns);
 void bm_event_detached(struct blkmirror *m, const char *path, bool consistent);
+
+/* sysfs.c */
+const char *bm_state_name(enum blkmirror_state state);
+int bm_sysfs_add(struct blkmirror *m);
+void bm_sysfs_del(struct blkmirror *m);
+void bm_uevent(struct blkmirror *m);		/* may sleep */
 
 /* netlink.c */
 extern struct genl_family bm_genl_family;

@@ -46,7 +46,14 @@ bm_open_bdev(const char *path, bool write, void *holder, void **handle)
 static inline void bm_close_bdev(struct block_device *bdev, void *handle,
 				 bool write)
 {
-#if defined(HAVE_BDEV_FILE_OPEN_BY_PATH)
+#if defined(HAVE_BDEV_FPUT)
+	/*
+	 * fput() from a netlink handler defers the release to the return to
+	 * user space; bdev_fput() yields the exclusive claim now, as dm and
+	 * md do, so no leg is still claimed when DESTROYED goes out.
+	 */
+	bdev_fput(handle);
+#elif defined(HAVE_BDEV_FILE_OPEN_BY_PATH)
 	fput(handle);
 #elif defined(HAVE_BLKDEV_GET_HOLDER_OPS)
 	blkdev_put(bdev, handle);

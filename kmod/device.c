@@ -546,11 +546,15 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 		if (ret)
 			goto unlink_holders;
 	}
+	ret = bm_sysfs_add(m);
+	if (ret)
+		goto unlink_holders;
 
 	__module_get(THIS_MODULE);
 	m->id = ++bm_next_id;
 	list_add_tail(&m->node, &bm_mirrors);
 	bm_event_created(m);
+	bm_uevent(m);
 	if (nr_legs == 2) {
 		bm_event_progress(m, true);
 		bm_resync_run(m);
@@ -620,6 +624,7 @@ void bm_destroy_finish(struct blkmirror *m)
 	 * are in sync.
 	 */
 	bm_resync_stop(m);
+	bm_sysfs_del(m);
 	for (i = 0; i < BM_NR_LEGS; i++)
 		if (m->legs[i].bdev)
 			bd_unlink_disk_holder(m->legs[i].bdev, m->disk);

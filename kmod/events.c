@@ -134,6 +134,8 @@ void bm_event_complete(struct blkmirror *m)
 						BLKMIRROR_A_PAD));
 out:
 	mutex_unlock(&m->event_mutex);
+	if (complete)
+		bm_uevent(m);
 }
 
 void bm_event_degraded(struct blkmirror *m)
@@ -159,6 +161,7 @@ void bm_event_degraded(struct blkmirror *m)
 			      nla_put_u64_64bit(skb, BLKMIRROR_A_FAIL_SECTOR,
 						sector, BLKMIRROR_A_PAD));
 	mutex_unlock(&m->event_mutex);
+	bm_uevent(m);
 }
 
 void bm_event_destroyed(struct blkmirror *m)
@@ -205,6 +208,7 @@ void bm_event_attached(struct blkmirror *m)
 			      nla_put_string(skb, BLKMIRROR_A_SECONDARY,
 					     m->legs[BM_SECONDARY].path));
 	mutex_unlock(&m->event_mutex);
+	bm_uevent(m);
 }
 
 void bm_event_switched(struct blkmirror *m, const char *old_path, u64 pause_ns)
@@ -223,6 +227,7 @@ void bm_event_switched(struct blkmirror *m, const char *old_path, u64 pause_ns)
 						div_u64(pause_ns, NSEC_PER_USEC),
 						BLKMIRROR_A_PAD));
 	mutex_unlock(&m->event_mutex);
+	bm_uevent(m);
 }
 
 void bm_event_detached(struct blkmirror *m, const char *path, bool consistent)
@@ -237,4 +242,5 @@ void bm_event_detached(struct blkmirror *m, const char *path, bool consistent)
 			      nla_put_string(skb, BLKMIRROR_A_DETACHED_LEG, path) ||
 			      nla_put_u8(skb, BLKMIRROR_A_CONSISTENT, consistent));
 	mutex_unlock(&m->event_mutex);
+	bm_uevent(m);
 }

@@ -28,17 +28,6 @@
 #define BM_SWITCH_DRAIN_TIMEOUT		(15 * HZ)
 #define BM_FLUSH_TIMEOUT		(15 * HZ)
 
-static const char *bm_state_name(enum blkmirror_state state)
-{
-	switch (state) {
-	case BLKMIRROR_STATE_RESYNCING:	return "resyncing";
-	case BLKMIRROR_STATE_SYNCED:	return "synced";
-	case BLKMIRROR_STATE_DEGRADED:	return "degraded";
-	case BLKMIRROR_STATE_SINGLE:	return "single";
-	default:			return "unknown";
-	}
-}
-
 static enum blkmirror_state bm_state(struct blkmirror *m)
 {
 	enum blkmirror_state state;

@@ -16,6 +16,9 @@ PKGS="$PKGS nbd-server nbd-client"
 # The sanitizer kernel (tests/debug-kernel/) is built from Debian's source
 # package, with what Kbuild needs for it.
 PKGS="$PKGS linux-source-6.1 xz-utils flex bison bc libelf-dev libssl-dev"
+# The newer kernels (tests/kernels/): a sid chroot for 7.x's gcc 16, dkms
+# for host/dkms, pahole for 6.12's BTF of out-of-tree modules.
+PKGS="$PKGS debootstrap dkms dwarves"
 
 missing=
 for p in $PKGS; do

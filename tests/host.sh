@@ -18,14 +18,18 @@ bm_die() {
 	exit 1
 }
 
-# Newest Debian kernel that has both the image (to boot) and the headers
-# (to build the module against).
+# The stock kernel: newest Debian kernel of Debian 12's own series (6.1)
+# that has both the image (to boot) and the headers (to build the module
+# against).  Explicitly 6.1: the newer kernels (tests/kernels/) are
+# unpacked in the cache, never installed, but a bookworm-backports image
+# installed by hand (its headers pull it in) must not become stock.
+BM_STOCK_SERIES=6.1
 bm_pick_kver() {
 	if [ -n "${BLKMIRROR_KVER:-}" ]; then
 		echo "$BLKMIRROR_KVER"
 		return
 	fi
-	for img in /boot/vmlinuz-*-amd64; do
+	for img in /boot/vmlinuz-$BM_STOCK_SERIES.*-amd64; do
 		v=${img#/boot/vmlinuz-}
 		[ -r "$img" ] && [ -e "/usr/src/linux-headers-$v/Makefile" ] &&
 			[ -d "/lib/modules/$v/kernel" ] && echo "$v"

@@ -4,7 +4,9 @@
 # mkbase.sh KVER CACHEDIR [MODROOT] -> prints the path of the base initramfs.
 #
 # MODROOT is where the kernel's lib/modules/KVER lives (default /); the
-# debug kernel keeps its modules in its own build tree.
+# debug kernel keeps its modules in its own build tree, the fetched kernels
+# (tests/kernels/) in their unpacked packages (ROOT/usr on 7.x, whose
+# modules are .ko.xz: the guest loads them as they are).
 #
 # The base is the expensive, rarely changing part of the guest: static
 # busybox with its applet links, the host tools the cases use with the
@@ -23,8 +25,11 @@ MODROOT=${3:-}
 MODDIR=$MODROOT/lib/modules/$KVER
 
 # Kernel modules the cases load; dependencies are added by modinfo.
+# A|B: the first of them the kernel has (7.x replaced crc32c_generic by
+# crc32c-cryptoapi).
 MODULES="brd null_blk loop dm-mod dm-flakey dm-delay dm-log dm-region-hash
-dm-mirror raid1 md-mod ext4 crc16 crc32c_generic mbcache jbd2 configfs nbd"
+dm-mirror raid1 md-mod ext4 crc16 crc32c_generic|crc32c-cryptoapi mbcache
+jbd2 configfs nbd"
 
 # Host tools: SOURCE:GUEST-PATH.  Names that busybox has an applet for are
 # installed under /usr/sbin or /usr/bin while the applet link lives in /sbin
@@ -61,7 +66,18 @@ add_mod() {
 		add_mod "$d"
 	done
 }
-for m in $MODULES; do add_mod "$m"; done
+for m in $MODULES; do
+	case $m in
+	*"|"*)
+		for alt in $(echo "$m" | tr '|' ' '); do
+			modinfo -b "${MODROOT:-/}" -k "$KVER" -F filename "$alt" \
+				>/dev/null 2>&1 && break
+		done
+		add_mod "$alt"
+		;;
+	*) add_mod "$m" ;;
+	esac
+done
 modfiles=$(for m in $mods; do modinfo -b "${MODROOT:-/}" -k "$KVER" -F filename "$m"; done | sort -u)
 
 # Shared libraries of all dynamic tools, plus the loader.

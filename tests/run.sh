@@ -20,6 +20,7 @@
 set -u
 
 . "$(dirname "$0")/host.sh"
+. "$BM_TESTS/kernels/lib.sh"
 
 BOOT_TIMEOUT=${BLKMIRROR_BOOT_TIMEOUT:-180}	# boot to the first case
 MARGIN=${BLKMIRROR_MARGIN:-60}			# past a case's own timeout
@@ -57,6 +58,7 @@ finish() {
 	for l in $FAILED_LOGS; do
 		echo "# log: ${l#"$BM_TOP"/}"
 	done
+	echo "# kernels: ${KVERS_RAN:-none}"
 	echo "# total time $(( $(date +%s) - T_START )) s; output in ${OUT#"$BM_TOP"/}"
 	if [ "$SKIP" -gt 0 ]; then
 		echo "$PASS passed, $FAIL failed, $SKIP skipped"
@@ -103,8 +105,9 @@ bm_build "$OUT" "$KVER" || fatal "build"
 # Kernels: Debian's own (stock) and the sanitizer build (debug), which
 # also runs the KUnit suite and a kmemleak scan after every suite.
 # BLKMIRROR_KERNELS="stock" skips the debug kernel.  On the debug kernel a
-# case's id is prefixed "debug/", so T=debug/ selects only those.
-KERNELS=${BLKMIRROR_KERNELS:-stock debug}
+# case's id is prefixed "debug/", so T=debug/ selects only those.  The
+# newer Debian kernels of tests/kernels/ (k6.12, k7) are prefixed the same.
+KERNELS=${BLKMIRROR_KERNELS:-stock debug $BM_K_FLAVOURS}
 
 # plan_suites FLAVOUR PREFIX: writes $OUT/FLAVOUR/plan/SUITE files and sets
 # SUITES; skeleton first, then the others in name order.
@@ -118,6 +121,7 @@ plan_suites() {
 		case " $SUITES " in *" $s "*) continue ;; esac
 		case $1/$s in
 		*/kmemleak|stock/kunit) continue ;;
+		k*/*) bm_kernel_wants "$1" "$s" || continue ;;
 		esac
 		: >"$p_dir/$s"
 		for f in "$d"/*.sh; do
@@ -134,15 +138,35 @@ plan_suites() {
 	done
 }
 
-STOCK_SUITES= DEBUG_SUITES=
+STOCK_SUITES= DEBUG_SUITES= K_FLAVOURS= K_SUITES=
 for k in $KERNELS; do
+	case " stock debug $BM_K_FLAVOURS " in
+	*" $k "*) ;;
+	*) fatal "BLKMIRROR_KERNELS: unknown kernel '$k' (stock debug $BM_K_FLAVOURS)" ;;
+	esac
 	case $k in
 	stock) plan_suites stock ""; STOCK_SUITES=$SUITES ;;
 	debug) plan_suites debug debug/; DEBUG_SUITES=$SUITES ;;
-	*) fatal "BLKMIRROR_KERNELS: unknown kernel '$k' (stock, debug)" ;;
+	*)
+		plan_suites "$k" "$k/"
+		echo $SUITES >"$OUT/$k/suites"
+		[ -n "$SUITES" ] && K_FLAVOURS="$K_FLAVOURS $k" K_SUITES="$K_SUITES $SUITES"
+		;;
 	esac
 done
-SUITES="$STOCK_SUITES $DEBUG_SUITES"
+SUITES="$STOCK_SUITES $DEBUG_SUITES $K_SUITES"
+[ -n "$STOCK_SUITES" ] && KVERS_RAN="stock=$KVER"
+
+# The newer kernels: fetched (cached) and the module built for each now,
+# so host/dkms can build against their headers too (all of KERNELS' when
+# host/dkms runs, even if the filter selects no case there).
+DKMS=0 K_PREP=$K_FLAVOURS
+if matches host/dkms; then
+	DKMS=1
+	K_PREP=$(for k in $KERNELS; do case " $BM_K_FLAVOURS " in *" $k "*) echo "$k" ;; esac; done)
+fi
+# shellcheck disable=SC2086
+bm_kernels_prepare "$OUT" $K_PREP
 
 UNIT=0
 if grep -q '^check:' "$BM_TOP/ctl/Makefile" 2>/dev/null && matches host/ctl-unit; then
@@ -150,10 +174,10 @@ if grep -q '^check:' "$BM_TOP/ctl/Makefile" 2>/dev/null && matches host/ctl-unit
 fi
 
 nsuites=$(echo $SUITES | wc -w)
-[ $((nsuites + UNIT)) -gt 0 ] || fatal "no test matches '$FILTER'"
+[ $((nsuites + UNIT + DKMS)) -gt 0 ] || fatal "no test matches '$FILTER'"
 
 echo "KTAP version 1"
-echo "1..$((nsuites + UNIT))"
+echo "1..$((nsuites + UNIT + DKMS))"
 TOPN=0
 
 # ------------------------------------------------------------ host unit tests
@@ -180,6 +204,8 @@ if [ $UNIT -eq 1 ]; then
 		FAILED_LOGS="$FAILED_LOGS $OUT/ctl-unit.log"
 	fi
 fi
+
+[ $DKMS -eq 1 ] && bm_dkms_subtest "$OUT" "$KVER"
 
 [ -n "$(echo $SUITES)" ] || finish
 
@@ -279,8 +305,9 @@ suite_memory() {	# SUITE
 		"$BM_TESTS/cases/$1/suite.conf" | head -n 1
 }
 
-# run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX, RUN_FLAVOUR and
-# RUN_TSCALE describing the kernel it runs on.
+# run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX, RUN_FLAVOUR,
+# RUN_TSCALE and RUN_APPEND (more kernel arguments) describing the kernel it
+# runs on.
 run_suite() {	# SUITE
 	s_s=$1 s_plan=$RUN_PLAN/$1
 	s_n=$(wc -l <"$s_plan")
@@ -297,7 +324,7 @@ run_suite() {	# SUITE
 		: >"$s_log"
 		BM_GUEST_MIB=$(suite_memory "$s_s")
 		bm_qemu "$RUN_KIMG" "$RUN_INITRD" \
-			"bm_suite=$s_s bm_start=$s_start bm_tscale=$RUN_TSCALE" \
+			"bm_suite=$s_s bm_start=$s_start bm_tscale=$RUN_TSCALE${RUN_APPEND:+ $RUN_APPEND}" \
 			-display none -monitor none -serial "file:$s_log" \
 			</dev/null >"$s_log.qemu" 2>&1 &
 		watch_guest $! "$s_log" "$s_start"
@@ -381,6 +408,7 @@ if [ -n "$DEBUG_SUITES" ]; then
 		"$BM_DBG_TREE/modinst" "$BM_DBG_KO"; then
 		RUN_KIMG=$BM_DBG_TREE/arch/x86/boot/bzImage
 		echo "# debug kernel $BM_DBG_KVER: $BM_DBG_TREE"
+		KVERS_RAN="${KVERS_RAN:+$KVERS_RAN }debug=$BM_DBG_KVER"
 		for s in $DEBUG_SUITES; do
 			run_suite "$s"
 		done
@@ -391,5 +419,9 @@ if [ -n "$DEBUG_SUITES" ]; then
 		FAIL=$((FAIL + 1))
 	fi
 fi
+
+# shellcheck disable=SC2086
+bm_kernels_run "$OUT" $K_FLAVOURS
+KVERS_RAN=$(echo ${KVERS_RAN:-} ${BM_K_RAN:-})
 
 finish

@@ -27,8 +27,16 @@ printf 'ccflags-y := -Werror\nobj-m :=%s\n' "$objs" > "$work/Kbuild"
 make -C "$kdir" M="$work" -k $objs >"$work/build.log" 2>&1 || true
 
 if [ ! -s "$work/baseline.o" ]; then
-	echo "blkmirror: feature probes cannot build against $kdir:" >&2
-	tail -n 20 "$work/build.log" >&2
+	echo "blkmirror: feature probes cannot build against $kdir." >&2
+	# The first error is the cause; what follows is mostly its fallout.
+	first=$(grep -n -m 1 -E 'error|Error|No such file|not found' "$work/build.log" |
+		cut -d: -f1)
+	if [ -n "$first" ]; then
+		echo "First error (line $first of the probe build log):" >&2
+		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 5))p" "$work/build.log" >&2
+		echo "Last lines:" >&2
+	fi
+	tail -n 5 "$work/build.log" >&2
 	exit 1
 fi
 

@@ -2,7 +2,11 @@
 # CHECK: busybox modprobe resolves every kernel module the suites use, dependencies included, and the guest tools run
 . /tests/lib.sh
 
-for m in brd null_blk loop dm_mod dm_flakey dm_delay dm_mirror raid1 crc32c_generic ext4; do
+# 7.x replaced crc32c_generic by crc32c-cryptoapi.
+crc32c=crc32c_generic
+find "/lib/modules/$(uname -r)" -name 'crc32c_generic.ko*' | grep -q . ||
+	crc32c=crc32c_cryptoapi
+for m in brd null_blk loop dm_mod dm_flakey dm_delay dm_mirror raid1 $crc32c ext4; do
 	modprobe "$m" || fail "modprobe $m failed"
 	[ -d "/sys/module/$m" ] || fail "$m not loaded after modprobe"
 done
