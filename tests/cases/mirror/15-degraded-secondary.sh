@@ -9,11 +9,11 @@ sectors=$(( (256 << 20) / 512 ))
 dm_create sec "0 $sectors linear /dev/ram1 0"
 load_blkmirror
 dev=$(make_mirror deg /dev/ram0 /dev/mapper/sec --max-rate 32M)
-sleep 2
-assert_eq resyncing "$(mirror_field deg state)" "state before the failure"
+wait_until 10 copy_started deg || fail "the copy did not start"
+assert_resyncing deg "before the failure"	# 256 MiB at 32M: 8 s at least
 dmsetup suspend sec && dmsetup load sec --table "0 $sectors error" &&
 	dmsetup resume sec || fail "swapping the secondary to an error table failed"
-run mirrorctl wait deg --timeout 60
+run mirrorctl wait deg --timeout "$(tscale 60)"
 assert_eq 6 "$RC" "exit code of wait on a degraded mirror (stderr: $ERR)"
 j=$(mirrorctl status deg --json)
 note "$j"
