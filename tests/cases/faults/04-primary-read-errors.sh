@@ -28,7 +28,7 @@ must mirrorctl destroy m
 # A new copy from that primary trips over the bad range.
 dev_fill /dev/ram1 stale
 dev=$(make_mirror m2 /dev/mapper/pri /dev/ram1 --max-rate 16M)
-run mirrorctl wait m2 --timeout 30
+run mirrorctl wait m2 --timeout "$(tscale 30)"
 assert_eq 6 "$RC" "mirrorctl wait exit code ($ERR)"
 assert_degraded m2 primary 5
 fs=$(mirror_field m2 failed_sector)
