@@ -61,7 +61,11 @@ static int __init bm_init(void)
 	bm_wq = alloc_workqueue("blkmirror", WQ_UNBOUND, 0);
 	if (!bm_wq)
 		return -ENOMEM;
-	bm_io_wq = alloc_workqueue("blkmirror_io", WQ_MEM_RECLAIM, 0);
+	/*
+	 * Unbound as well: from 7.x a queue must say which it is (per-CPU
+	 * or not), and the kernel warns about one that does not.
+	 */
+	bm_io_wq = alloc_workqueue("blkmirror_io", WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
 	if (!bm_io_wq) {
 		ret = -ENOMEM;
 		goto destroy_wq;

@@ -11,10 +11,23 @@
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
+# The debug kernel runs everything a few times slower: the runner puts
+# bm_tscale=N on its command line, and every wait here is scaled by it.
+BM_TSCALE=${bm_tscale:-1}
+
+# tscale SECONDS: SECONDS on this kernel (for timeouts a case passes on).
+tscale() {
+	echo $(($1 * BM_TSCALE))
+}
+
 # ---------------------------------------------------------------- results
 
+# fail also leaves a mark for the runner: inside $(...) or a pipeline it
+# only ends a subshell, and the case would carry on with an empty value.
+# The runner fails a case that left the mark, whatever its exit status.
 fail() {
 	echo "FAIL: $*" >&2
+	echo "$*" >>"${BM_FAILMARK:-/run/case.failed}" 2>/dev/null
 	exit 1
 }
 
@@ -84,16 +97,58 @@ assert_fail() {
 	[ "$RC" -ne 0 ] || fail "'$*' succeeded but should have failed (stdout: $OUT)"
 }
 
-# wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds;
+# TIMEOUT_S is scaled by BM_TSCALE.
 wait_until() {
 	_t=$1
 	shift
-	_n=$((_t * 10))
+	_n=$((_t * 10 * BM_TSCALE))
 	while ! "$@" >/dev/null 2>&1; do
 		_n=$((_n - 1))
 		[ $_n -gt 0 ] || return 1
 		sleep 0.1
 	done
+}
+
+# ---------------------------------------------------------------- tasks
+# A background task's state, to wait on instead of sleeping.
+
+# task_state PID: one letter (R, S, D, T, Z), empty when it is gone.
+task_state() {
+	sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' /proc/"$1"/status 2>/dev/null
+}
+
+# in_state PID STATE: for wait_until.
+in_state() {
+	[ "$(task_state "$1")" = "$2" ]
+}
+
+# handles PID SIGNUM: the task has a handler for SIGNUM (SigCgt) or has
+# it blocked to read it from a signalfd (SigBlk; a blocked signal is
+# queued even where it is ignored).
+handles() {
+	for _f in SigCgt SigBlk; do
+		_m=$(sed -n "s/^$_f:[[:space:]]*//p" /proc/"$1"/status 2>/dev/null)
+		[ -n "$_m" ] && [ $(( (0x$_m >> ($2 - 1)) & 1 )) -eq 1 ] && return 0
+	done
+	return 1
+}
+
+# nl_sockets PID: the task's generic netlink sockets, as /proc/net/netlink
+# lines (sk eth pid groups rmem wmem dump locks drops inode).
+nl_sockets() {
+	_i=$(ls -l /proc/"$1"/fd 2>/dev/null | sed -n 's/.*socket:\[\([0-9]*\)\].*/\1/p' | tr '\n' ' ')
+	awk -v inodes=" $_i " '$2 == 16 && index(inodes, " " $10 " ")' /proc/net/netlink
+}
+
+# subscribed PID: it has joined a multicast group (monitor, wait).
+subscribed() {
+	nl_sockets "$1" | awk '$4 != "00000000" { f = 1 } END { exit !f }'
+}
+
+# nl_dropped PID: a socket of it lost messages (receive buffer overrun).
+nl_dropped() {
+	nl_sockets "$1" | awk '$9 > 0 { f = 1 } END { exit !f }'
 }
 
 # ---------------------------------------------------------------- tools
@@ -110,6 +165,14 @@ load_blkmirror() {
 	[ -d /sys/module/blkmirror ] && return 0
 	modprobe blkmirror || fail "modprobe blkmirror failed"
 	[ -d /sys/module/blkmirror ] || fail "blkmirror not in /sys/module after modprobe"
+	record_module_range
+}
+
+# record_module_range: where blkmirror sits, for the kmemleak scan (a
+# report shows an unloaded module's frames as bare addresses).
+record_module_range() {
+	grep '^blkmirror' /proc/modules >>/run/blkmirror.modules 2>/dev/null
+	return 0
 }
 
 # make_brd COUNT SIZE_MIB: fresh zeroed /dev/ram0 .. /dev/ram<COUNT-1>.
@@ -206,9 +269,11 @@ json_get_nested() {
 		sed -n 's/.*"'"$3"'" *: *\([^,}]*\).*/\1/p' | head -n 1
 }
 
-# mirror_field NAME KEY: one field of `mirrorctl status NAME --json`.
+# mirror_field NAME KEY: one field of `mirrorctl status NAME --json`;
+# fails the case when status fails (see fail).
 mirror_field() {
-	json_get "$(mirrorctl status "$1" --json)" "$2"
+	_j=$(mirrorctl status "$1" --json) || fail "mirrorctl status $1 failed"
+	json_get "$_j" "$2"
 }
 
 # make_mirror NAME PRIMARY SECONDARY [OPTIONS...]: create, check the node,
@@ -263,11 +328,38 @@ assert_no_mirrors() {
 	return 0
 }
 
-# wait_synced NAME [TIMEOUT_S]: mirrorctl wait must report the mirror in sync.
+# wait_synced NAME [TIMEOUT_S]: mirrorctl wait must report the mirror in
+# sync; TIMEOUT_S (default 60) is scaled by BM_TSCALE.
 wait_synced() {
-	run mirrorctl wait "$1" --timeout "${2:-60}"
+	run mirrorctl wait "$1" --timeout "$(tscale "${2:-60}")"
 	assert_eq 0 "$RC" "mirrorctl wait $1 exit code (stderr: $ERR)"
 	assert_eq synced "$(mirror_field "$1" state)" "state of $1 after wait"
+}
+
+# Holding the copy.  A case whose point is I/O during the resync creates
+# the mirror with the copy pinned (PIN_RATE, 1 byte/s), sets everything
+# up, checks the mirror is still resyncing, then lets the copy go: it
+# never counts on the copy being slower than its own setup.
+PIN_RATE=1
+
+# pin_copy NAME / release_copy NAME [RATE]: a rate change applies at once;
+# RATE 0 (the default) lifts the cap.
+pin_copy() {
+	must mirrorctl set "$1" --max-rate $PIN_RATE
+}
+
+release_copy() {
+	must mirrorctl set "$1" --max-rate "${2:-0}"
+}
+
+# copy_started NAME: the copy has copied something (for wait_until).
+copy_started() {
+	[ "$(mirror_field "$1" synced_bytes)" -gt 0 ]
+}
+
+# assert_resyncing NAME WHAT: the copy has not finished (nor failed).
+assert_resyncing() {
+	assert_eq resyncing "$(mirror_field "$1" state)" "state of $1 $2"
 }
 
 # assert_legs_equal A B: byte-identical whole devices, by checksum and cmp.

@@ -225,6 +225,11 @@ case_output() {	# LOG ID
 		on { print }' | tail -n 120
 }
 
+skip_reason() {	# LOG ID
+	sr=$(case_output "$1" "$2" | sed -n 's/^SKIP: //p' | tail -n 1)
+	echo "${sr:-skipped}"
+}
+
 # result INDEX STATUS RC ID LOG [REASON]: prints one KTAP line (+ diagnostics).
 result() {
 	r_n=$(($1 + 1)) r_st=$2 r_rc=$3 r_id=$4 r_log=$5 r_why=${6:-}
@@ -235,8 +240,7 @@ result() {
 		PASS=$((PASS + 1))
 		;;
 	skip)
-		r_r=$(case_output "$r_log" "$r_id" | sed -n 's/^SKIP: //p' | tail -n 1)
-		echo "    ok $r_n $r_name # SKIP ${r_r:-skipped}"
+		echo "    ok $r_n $r_name # SKIP $(skip_reason "$r_log" "$r_id")"
 		SKIP=$((SKIP + 1))
 		;;
 	*)
@@ -252,6 +256,14 @@ result() {
 	esac
 }
 
+# expected_skip ID: the case may skip on this kernel flavour, i.e. it is
+# listed in tests/skips/$RUN_FLAVOUR (one flavour, one list: a new kernel
+# gets its own file).  Any other skip is a failure.
+expected_skip() {	# ID
+	[ -f "$BM_TESTS/skips/$RUN_FLAVOUR" ] || return 1
+	awk -v id="$1" '$1 == id { f = 1 } END { exit !f }' "$BM_TESTS/skips/$RUN_FLAVOUR"
+}
+
 # Print results of the cases this boot finished that are not printed yet.
 report_ends() {	# LOG START
 	markers "$1" | sed -n 's/^# BLKMIRROR-CASE-END \([^ ]*\) rc=\([0-9]*\)$/\1 \2/p' \
@@ -261,7 +273,13 @@ report_ends() {	# LOG START
 		if [ $e_k -ge $PRINTED ]; then
 			case $e_rc in
 			0) result $e_k pass 0 "$e_id" "$1" ;;
-			77) result $e_k skip 77 "$e_id" "$1" ;;
+			77)
+				if expected_skip "$e_id"; then
+					result $e_k skip 77 "$e_id" "$1"
+				else
+					result $e_k fail 77 "$e_id" "$1" \
+						"skip not in tests/skips/$RUN_FLAVOUR: $(skip_reason "$1" "$e_id")"
+				fi ;;
 			124) result $e_k fail 124 "$e_id" "$1" "timeout" ;;
 			*) result $e_k fail "$e_rc" "$e_id" "$1" ;;
 			esac

@@ -27,7 +27,7 @@ must mirrorctl wait m0 --timeout 2
 assert_eq "m0: 100% in sync (64.0 MiB)" "$OUT" "wait on an in-sync mirror"
 
 # A slow resync runs out of time.
-make_mirror m1 /dev/ram2 /dev/ram3 --max-rate 1M >/dev/null
+make_mirror m1 /dev/ram2 /dev/ram3 --max-rate $PIN_RATE >/dev/null	# held: it cannot finish
 run mirrorctl wait m1 --timeout 1
 assert_eq 5 "$RC" "exit code of a timed-out wait"
 assert_contains "$ERR" "mirrorctl: wait m1: timed out after 1 seconds" "timeout message"

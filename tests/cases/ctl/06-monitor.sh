@@ -9,7 +9,8 @@ make_mirror old /dev/ram2 /dev/ram3 >/dev/null
 
 mirrorctl monitor --json >/tmp/case/mon 2>/tmp/case/err &
 pid=$!
-sleep 0.5
+# It subscribes, then prints the state: its first line means it listens.
+wait_until 10 test -s /tmp/case/mon || fail "monitor printed no state: $(cat /tmp/case/err)"
 make_mirror m0 /dev/ram0 /dev/ram1 --max-rate 16M >/dev/null
 wait_synced m0 60
 must mirrorctl destroy m0
@@ -33,7 +34,8 @@ assert_contains "$(grep '"event":"complete"' /tmp/case/mon)" '"size_bytes":33554
 # Human form, filtered by name, ended by SIGTERM.
 mirrorctl monitor m1 >/tmp/case/mon2 2>&1 &
 pid=$!
-sleep 0.5
+# Nothing to print (no m1 yet): wait for its multicast subscription.
+wait_until 10 subscribed $pid || fail "monitor m1 did not subscribe: $(cat /tmp/case/mon2)"
 make_mirror m1 /dev/ram0 /dev/ram1 >/dev/null
 wait_synced m1 60
 wait_until 5 grep -q '^complete' /tmp/case/mon2 || fail "no complete line: $(cat /tmp/case/mon2)"

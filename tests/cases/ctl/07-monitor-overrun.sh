@@ -7,11 +7,16 @@ make_legs 64
 
 MIRRORCTL_RCVBUF=1 mirrorctl monitor m0 >/tmp/case/mon 2>/tmp/case/err &
 pid=$!
-sleep 0.5
-make_mirror m0 /dev/ram0 /dev/ram1 --max-rate 8M >/dev/null
-sleep 1
+wait_until 10 subscribed $pid || fail "monitor did not subscribe: $(cat /tmp/case/err)"
+# The copy is held until the monitor has seen the create and is stopped.
+make_mirror m0 /dev/ram0 /dev/ram1 --max-rate $PIN_RATE >/dev/null
+wait_until 10 grep -q '^created' /tmp/case/mon || fail "no created line: $(cat /tmp/case/mon)"
 kill -STOP $pid
-sleep 3			# about 40 progress events, far past the buffer
+wait_until 5 in_state $pid T || fail "monitor not stopped: $(task_state $pid)"
+release_copy m0 8M
+# Progress events pile up until the socket drops some (its Drops count).
+wait_until 30 nl_dropped $pid || fail "no overrun: $(nl_sockets $pid)"
+assert_resyncing m0 "when the monitor's buffer overran"
 kill -CONT $pid
 wait_until 30 grep -q '^complete' /tmp/case/mon ||
 	fail "no complete after the overrun: $(cat /tmp/case/mon; cat /tmp/case/err)"

@@ -17,7 +17,7 @@ must as_nobody list
 assert_contains "$OUT" "m0" "list as nobody"
 must as_nobody status m0 --json
 assert_eq m0 "$(json_get "$OUT" name)" "status as nobody"
-must as_nobody wait m0 --timeout 30
+must as_nobody wait m0 --timeout "$(tscale 30)"
 must as_nobody version
 assert_contains "$OUT" "blkmirror module version" "version as nobody"
 run timeout -s INT 1 su -s /bin/sh nobody -c "$ctl monitor m0"

@@ -12,7 +12,7 @@ dmsetup mknodes bad
 test -b /dev/mapper/bad || fail "/dev/mapper/bad missing"
 
 make_mirror m0 /dev/ram0 /dev/mapper/bad >/dev/null
-run mirrorctl wait m0 --timeout 60
+run mirrorctl wait m0 --timeout "$(tscale 60)"
 assert_eq 6 "$RC" "wait exit code on a degraded mirror (stdout: $OUT)"
 assert_contains "$ERR" "mirrorctl: wait m0: mirror degraded: secondary leg failed: Input/output error at sector" "wait message"
 

@@ -8,7 +8,7 @@ make_mirror m0 /dev/ram0 /dev/ram1 --max-rate 1M >/dev/null
 
 mirrorctl wait m0 >/tmp/case/out 2>/tmp/case/err &
 pid=$!
-sleep 1
+wait_until 10 subscribed $pid || fail "wait did not subscribe: $(cat /tmp/case/err)"
 must mirrorctl destroy m0 --force
 wait $pid
 assert_eq 7 "$?" "wait exit code when destroyed"
@@ -17,7 +17,10 @@ assert_contains "$(cat /tmp/case/err)" "mirrorctl: wait m0: mirror was destroyed
 make_mirror m1 /dev/ram0 /dev/ram1 --max-rate 1M >/dev/null
 mirrorctl wait m1 >/dev/null 2>&1 &
 pid=$!
-sleep 1
+# A background job starts with SIGINT ignored: only wait's own signalfd
+# (SIGINT blocked) makes it end on SIGINT.
+wait_until 10 handles $pid 2 || fail "wait neither catches nor blocks SIGINT"
+wait_until 10 subscribed $pid || fail "wait did not subscribe"
 kill -INT $pid
 wait $pid
 assert_eq 130 "$?" "wait exit code on SIGINT"

@@ -20,9 +20,10 @@ make_legs 64
 
 mirrorctl monitor m0 >/tmp/case/mon 2>/tmp/case/mon.err &
 mpid=$!
-sleep 0.5
-dev=$(make_mirror m0 /dev/ram0 /dev/ram1 --max-rate 16M)
-mirrorctl wait m0 --timeout 120 >/tmp/case/wait 2>/tmp/case/wait.err &
+wait_until 10 subscribed $mpid || fail "monitor did not subscribe: $(cat /tmp/case/mon.err)"
+# The copy is held until failslab is armed on its thread.
+dev=$(make_mirror m0 /dev/ram0 /dev/ram1 --max-rate $PIN_RATE)
+mirrorctl wait m0 --timeout "$(tscale 120)" >/tmp/case/wait 2>/tmp/case/wait.err &
 wpid=$!
 thread=blkmirror/${dev#/dev/blkmirror}
 tpid=
@@ -30,10 +31,12 @@ for p in /proc/[0-9]*; do
 	[ "$(cat $p/comm 2>/dev/null)" = "$thread" ] && tpid=${p#/proc/}
 done
 [ -n "$tpid" ] || fail "no $thread thread"
-sleep 0.5
+wait_until 10 subscribed $wpid || fail "wait did not subscribe: $(cat /tmp/case/wait.err)"
 before=$(mirror_field m0 percent)
 echo 1 >/proc/$tpid/make-it-fail
 echo 100 >$F/probability
+assert_resyncing m0 "when failslab was armed on the copy thread"
+release_copy m0 16M
 advanced() {
 	[ "$(mirror_field m0 percent)" -ge $((before + 5)) ]
 }

@@ -9,17 +9,23 @@ load_dm
 S=$(sectors /dev/ram1)
 dm_create sec "0 $S linear /dev/ram1 0"
 load_blkmirror
-dev=$(make_mirror m /dev/ram0 /dev/mapper/sec --max-rate 2M)
+dev=$(make_mirror m /dev/ram0 /dev/mapper/sec --max-rate $PIN_RATE)
 
-# 512 writes of 64 KiB sweeping the whole device, across the failure.
+# 512 writes of 64 KiB sweeping the whole device, paced 4 ms (at least
+# 2 s), across the failure: some before it, some after.
 bmblk ackwrite "$dev" /tmp/case/acks w 64K 4000 &
 wpid=$!
-sleep 1
-assert_eq resyncing "$(mirror_field m state)" "state before the failure"
+release_copy m 2M
+wait_until 10 sh -c '[ "$(wc -l </tmp/case/acks)" -ge 32 ]' ||
+	fail "the writer did not start"
+assert_resyncing m "before the failure"
 dm_swap sec "0 $S error"
+at=$(wc -l </tmp/case/acks)
+note "secondary failed after $at of 512 writes"
 wait $wpid || fail "ackwrite exited $?"
+assert_le 511 "$at" "writes done before the failure (some must come after)"
 
-run mirrorctl wait m --timeout 30
+run mirrorctl wait m --timeout "$(tscale 30)"
 assert_eq 6 "$RC" "mirrorctl wait exit code on a degraded mirror ($ERR)"
 assert_degraded m secondary 5
 fs=$(mirror_field m failed_sector)

@@ -13,7 +13,7 @@ load_blkmirror
 dev=$(make_mirror m /dev/ram0 /dev/mapper/sec --max-rate 4M)
 bmblk ackwrite "$dev" /tmp/case/acks w 64K 5000 &
 wpid=$!
-run mirrorctl wait m --timeout 30
+run mirrorctl wait m --timeout "$(tscale 30)"
 assert_eq 6 "$RC" "mirrorctl wait exit code ($ERR)"
 wait $wpid || fail "ackwrite exited $?"
 # Healthy again, for good.

@@ -38,7 +38,7 @@ mirrorctl monitor m2 --json >/tmp/case/events 2>&1 &
 mon=$!
 wait_until 10 grep -q '"name":"m2"' /tmp/case/events || fail "monitor showed nothing"
 must mirrorctl set m2 --max-rate 0
-run mirrorctl wait m2 --timeout 60
+run mirrorctl wait m2 --timeout "$(tscale 60)"
 assert_eq 0 "$RC" "mirrorctl wait exit code ($ERR)"
 j=$(mirrorctl status m2 --json)
 note "status: $j"

@@ -18,11 +18,18 @@ trap '[ -n "$resumed" ] || dmsetup resume pl' EXIT
 # The write reaches the mirror and waits in dm, holding the mirror open.
 bmpattern write "$dev" stuck 400K 4K 2>/tmp/case/stuck.err &
 wpid=$!
-sleep 1
-kill -0 $wpid 2>/dev/null || fail "the write finished with its leg suspended"
+wait_until 10 in_state $wpid D ||
+	fail "the write is not stuck with its leg suspended (state '$(task_state $wpid)')"
 mirrorctl destroy m --force >/tmp/case/destroy.out 2>&1 &
 dpid=$!
-sleep 2
+# The destroy waits in the kernel for the write: mirrorctl sleeps in its
+# netlink request.  Wait for m to leave the list (the teardown began).
+destroy_stuck() {
+	! mirrorctl list | grep -q '^m ' && in_state $dpid D
+}
+wait_until 10 destroy_stuck ||
+	fail "destroy not stuck: state '$(task_state $dpid)', list: $(mirrorctl list)"
+note "destroy: state $(task_state $dpid), wchan $(cat /proc/$dpid/wchan 2>/dev/null)"
 kill -0 $dpid 2>/dev/null || fail "destroy finished with a write stuck on a leg: $(cat /tmp/case/destroy.out)"
 
 # Meanwhile the control path answers; each would hang before the fix.

@@ -35,13 +35,19 @@ dev_verify "$dev" primary
 # A second mirror, resyncing, whose secondary fails every request.
 must mirrorctl destroy m
 dev_fill /dev/ram1 stale
-dev=$(make_mirror m /dev/ram0 /dev/ram1 --max-rate 2M)
+dev=$(make_mirror m /dev/ram0 /dev/ram1 --max-rate $PIN_RATE)
+# 512 writes paced 4 ms (at least 2 s): some before the failure, some after.
 bmblk ackwrite "$dev" /tmp/case/acks w 64K 4000 &
 wpid=$!
-sleep 1
-assert_eq resyncing "$(mirror_field m state)" "state before the secondary fails"
+release_copy m 2M
+wait_until 10 sh -c '[ "$(wc -l </tmp/case/acks)" -ge 32 ]' ||
+	fail "the writer did not start"
+assert_resyncing m "before the secondary fails"
 echo 1 >/sys/block/ram1/make-it-fail
+at=$(wc -l </tmp/case/acks)
+note "secondary failing after $at of 512 writes"
 wait $wpid || fail "ackwrite exited $?"
+assert_le 511 "$at" "writes done before the failure (some must come after)"
 echo 0 >/sys/block/ram1/make-it-fail
 assert_degraded m secondary 5
 ack_check "$dev" /tmp/case/acks w

@@ -13,7 +13,12 @@ grep -E '^(\[[ 0-9.]+\] )?    (not )?ok [0-9]+ ' /tmp/kunit.log |
 	sed -E 's/^(\[[ 0-9.]+\] )?    /KUNIT /' >/tmp/kunit.results
 cat /tmp/kunit.results
 n=$(grep -c '^KUNIT ' /tmp/kunit.results)
-assert_ge 10 "$n" "KUnit results"
+# The suite's KTAP plan ("    1..N" after "# Subtest: blkmirror") says
+# how many results there must be; a test that never reported is a failure.
+plan=$(sed -n -E 's/^(\[[ 0-9.]+\] )?    1\.\.([0-9]+)$/\2/p' /tmp/kunit.log | head -n 1)
+assert_match "$plan" '^[0-9]+$' "KTAP plan of the blkmirror suite"
+assert_eq "$plan" "$n" "KUnit results against the plan"
+assert_ge 15 "$n" "KUnit tests (tests/README.md counts 15)"
 grep -q '^KUNIT not ok' /tmp/kunit.results && {
 	grep -E 'EXPECTATION FAILED|Expected|ASSERTION' /tmp/kunit.log | head -n 20
 	fail "KUnit failures"

@@ -34,7 +34,8 @@ pin=$(( $(mem_avail_mib) - RESERVE ))
 note "pinned $pin MiB; MemAvailable now $(mem_avail_mib) MiB, MemFree $(sed -n 's/^MemFree: *//p' /proc/meminfo)"
 assert_le $((RESERVE + 8)) "$(mem_avail_mib)" "MiB available after the squeeze"
 
-dev=$(make_mirror lm /dev/ram0 /dev/ram1 --max-rate 3M)
+# Held until the writers run, then slow.
+dev=$(make_mirror lm /dev/ram0 /dev/ram1 --max-rate $PIN_RATE)
 
 # Writers: with make-it-fail set, failslab (debug kernel) fails some of
 # their slab allocations too.  Those writes may fail with ENOMEM before a
@@ -51,7 +52,8 @@ if [ -d $F ]; then
 	echo N >$F/ignore-gfp-wait
 	echo 0 >$F/verbose
 	echo 1 >$F/interval
-	echo -1 >$F/times
+	# Each forced failure takes one off: what is left shows it fired.
+	echo 1000000 >$F/times
 fi
 
 # O_DIRECT over the first half, paced so that it spans the copy.
@@ -77,10 +79,16 @@ bpid=$!
 sleep 0.5
 [ -d $F ] && echo 5 >$F/probability
 state_during=$(mirror_field lm state)
+release_copy lm 3M
 wait $dpid
 drc=$?
 wait $bpid
-[ -d $F ] && echo 0 >$F/probability
+if [ -d $F ]; then
+	echo 0 >$F/probability
+	fired=$((1000000 - $(cat $F/times)))
+	note "failslab failed $fired allocation(s) of the writers"
+	assert_ge 1 "$fired" "allocations failslab failed for the writers"
+fi
 note "MemAvailable $(mem_avail_mib) MiB after the writes; mirror $(mirror_field lm state) at $(mirror_field lm percent)%"
 assert_eq resyncing "$state_during" "state while the writers ran"
 [ $drc -eq 0 ] || fail "ackwrite exited $drc"

@@ -5,7 +5,7 @@
 
 make_legs 64
 load_blkmirror
-dev=$(make_mirror io /dev/ram0 /dev/ram1 --max-rate 4M)
+dev=$(make_mirror io /dev/ram0 /dev/ram1 --max-rate $PIN_RATE)	# held until written
 M=1048576
 # offset:length pairs (bytes); region size is 1 MiB.
 # Ranges do not overlap.
@@ -22,7 +22,7 @@ for r in "$@"; do
 	dev_fill "$dev" "io$i" "${r%:*}" "${r#*:}"
 	i=$((i + 1))
 done
-assert_eq resyncing "$(mirror_field io state)" "state while writing (max-rate 4M)"
+assert_resyncing io "while writing (copy held)"
 i=0
 for r in "$@"; do
 	dev_verify "$dev" "io$i" "${r%:*}" "${r#*:}"

@@ -8,9 +8,8 @@
 
 make_legs 256
 load_blkmirror
-# Slow enough that fio overlaps the copy on any machine; raised once fio
-# is done.
-dev=$(make_mirror busy /dev/ram0 /dev/ram1 --max-rate 2M)
+# Held until fio writes, then slow (a 128 s copy), raised once fio is done.
+dev=$(make_mirror busy /dev/ram0 /dev/ram1 --max-rate $PIN_RATE)
 fio --name=mirror --filename="$dev" --allow_file_create=0 \
 	--rw=randwrite --bs=4k --direct=1 \
 	--ioengine=psync --size=256M --io_size=64M \
@@ -21,7 +20,8 @@ writing() {
 	[ "$(json_get_nested "$(mirrorctl status busy --json)" primary_stats writes)" -gt 0 ]
 }
 wait_until 60 writing || fail "fio wrote nothing in 60 s"
-assert_eq resyncing "$(mirror_field busy state)" "state once fio writes"
+assert_resyncing busy "once fio writes"
+release_copy busy 2M
 wait $fpid
 frc=$?
 st=$(mirror_field busy state)

@@ -7,11 +7,11 @@ make_legs 256
 load_blkmirror
 mirrorctl monitor --json >/tmp/mon.json 2>/tmp/mon.err &
 mpid=$!
-sleep 1
-kill -0 $mpid 2>/dev/null || fail "monitor exited early: $(cat /tmp/mon.err)"
+wait_until 10 subscribed $mpid || fail "monitor did not subscribe: $(cat /tmp/mon.err)"
 make_mirror mon /dev/ram0 /dev/ram1 --max-rate 64M >/dev/null
 wait_synced mon 150
-sleep 1
+wait_until 10 grep -q '"event":"complete","name":"mon"' /tmp/mon.json ||
+	fail "monitor saw no complete: $(tail -n 3 /tmp/mon.json)"
 kill $mpid
 wait $mpid
 ev=$(grep '"name":"mon"' /tmp/mon.json | sed -n 's/.*"event":"\([a-z]*\)".*/\1/p')

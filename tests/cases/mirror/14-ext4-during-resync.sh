@@ -6,7 +6,8 @@
 make_legs 256
 load_ext4
 load_blkmirror
-dev=$(make_mirror fs /dev/ram0 /dev/ram1 --max-rate $((32 / ${bm_tscale:-1}))M)  # slower kernels, slower copy
+# The copy is held until the filesystem is written, then let go.
+dev=$(make_mirror fs /dev/ram0 /dev/ram1 --max-rate $PIN_RATE)
 mkfs.ext4 -q -F "$dev" || fail "mkfs.ext4 on $dev failed"
 mkdir -p /mnt/fs
 mount -t ext4 "$dev" /mnt/fs || fail "mount $dev failed"
@@ -18,8 +19,14 @@ while [ $i -lt 12 ]; do
 done
 mkdir /mnt/fs/dir && cp /mnt/fs/f3 /mnt/fs/dir/copy
 sync
-(cd /mnt/fs && md5sum f* dir/copy) >/tmp/sums
-assert_eq resyncing "$(mirror_field fs state)" "state while the filesystem was written"
+assert_resyncing fs "while the filesystem was written"
+# Let go, slower on slower kernels: a file copied and one removed race
+# the copy (as far as it lasts: nothing here counts on it).
+release_copy fs $((32 / BM_TSCALE))M
+cp /mnt/fs/f5 /mnt/fs/dir/copy2 && rm /mnt/fs/f2 || fail "file work during the copy"
+sync
+note "after the work during the copy: $(mirror_field fs state) $(mirror_field fs percent)%"
+(cd /mnt/fs && md5sum f* dir/copy*) >/tmp/sums
 umount /mnt/fs || fail "umount failed"
 wait_synced fs 180
 must mirrorctl destroy fs

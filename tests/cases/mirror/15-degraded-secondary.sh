@@ -8,12 +8,17 @@ load_dm
 sectors=$(( (256 << 20) / 512 ))
 dm_create sec "0 $sectors linear /dev/ram1 0"
 load_blkmirror
-dev=$(make_mirror deg /dev/ram0 /dev/mapper/sec --max-rate 32M)
-sleep 2
-assert_eq resyncing "$(mirror_field deg state)" "state before the failure"
+# Held: the first region is copied at once, the rest waits until the
+# secondary has failed (the debug kernel, loaded, took longer to swap the
+# table than a 32M copy took to finish).
+dev=$(make_mirror deg /dev/ram0 /dev/mapper/sec --max-rate $PIN_RATE)
+wait_until 10 copy_started deg || fail "the copy did not start"
+assert_resyncing deg "before the failure"
 dmsetup suspend sec && dmsetup load sec --table "0 $sectors error" &&
 	dmsetup resume sec || fail "swapping the secondary to an error table failed"
-run mirrorctl wait deg --timeout 60
+assert_resyncing deg "when the secondary failed"
+release_copy deg 32M
+run mirrorctl wait deg --timeout "$(tscale 60)"
 assert_eq 6 "$RC" "exit code of wait on a degraded mirror (stderr: $ERR)"
 j=$(mirrorctl status deg --json)
 note "$j"

@@ -6,8 +6,8 @@
 make_legs 256
 load_blkmirror
 make_mirror gone /dev/ram0 /dev/ram1 --max-rate 16M >/dev/null
-sleep 1
-assert_eq resyncing "$(mirror_field gone state)" "state before destroy"
+wait_until 10 copy_started gone || fail "the copy did not start"
+assert_resyncing gone "before destroy"	# 256 MiB at 16M: 16 s at least
 must mirrorctl destroy gone
 assert_no_mirrors
 assert_exclusive /dev/ram0

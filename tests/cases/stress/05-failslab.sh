@@ -19,7 +19,13 @@ echo N >$F/cache-filter 2>/dev/null
 echo 0 >$F/verbose
 echo 1 >$F/interval
 echo 0 >$F/probability
-echo -1 >$F/times
+# A count, not -1 (forever): failslab takes one off per failure it
+# forces, so what is left shows that it fired.
+TIMES=1000000
+echo $TIMES >$F/times
+fired() {
+	echo $((TIMES - $(cat $F/times)))
+}
 # The task that will fail, and its children (make-it-fail is inherited).
 failing() {
 	sh -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' failing "$@"
@@ -39,6 +45,9 @@ wait $wpid
 wrc=$?
 echo 0 >$F/probability
 [ $wrc -eq 0 ] || fail "ackwrite under failslab exited $wrc"
+f1=$(fired)
+note "failslab failed $f1 allocation(s) of the writer"
+assert_ge 1 "$f1" "allocations failslab failed for the writer"
 assert_eq resyncing "$(mirror_field fs state)" "state when the writes ended"
 out=$(bmblk ackcheck "$dev" /tmp/case/acks fs) || fail "data under failslab: $out"
 note "$out"
@@ -87,6 +96,7 @@ while [ $i -lt 40 ]; do
 	i=$((i + 1))
 done
 echo 0 >$F/probability
-note "creates under failslab: $ok ok, $enomem ENOMEM, $other not sent"
+note "creates under failslab: $ok ok, $enomem ENOMEM, $other not sent; failslab fired $(( $(fired) - f1 )) time(s)"
+assert_ge 1 "$(( $(fired) - f1 ))" "allocations failslab failed for the creates"
 assert_ge 1 "$((ok + enomem))" "creates that reached the kernel"
 must mirrorctl destroy keep
