@@ -33,7 +33,8 @@ for round in 1 2; do
 		ls -l /proc/$fpid/fd 2>/dev/null | grep -q "$dev"
 	}
 	wait_until 60 fio_open || fail "round $round: fio did not open $dev in 60 s"
-	must mirrorctl set m --max-rate 4M
+	# 1 MiB/s: 32 s for the device, so the destroy cannot miss the copy.
+	must mirrorctl set m --max-rate 1M
 	# The logged writer owns the first 16 MiB, fio the rest; paced, it
 	# takes 4 s at least, so the destroy lands in the middle of it.
 	bmblk ackwrite "$dev" /tmp/case/acks w$round 32K 8000 - 16M &
@@ -44,7 +45,7 @@ for round in 1 2; do
 	wait_until 10 grep -q '"event":"destroyed"' /tmp/case/mon ||
 		fail "round $round: monitor printed no destroyed event: $(cat /tmp/case/mon)"
 	wait $wtpid
-	assert_eq 7 "$?" "round $round: mirrorctl wait exit code ($(cat /tmp/case/wait.err))"
+	assert_eq 7 "$?" "round $round: mirrorctl wait exit code ($(cat /tmp/case/wait.err); events: $(cat /tmp/case/mon))"
 	# I/O on the dead device must end, not hang.
 	wait_until 30 sh -c "! kill -0 $fpid 2>/dev/null" || fail "round $round: fio still running 30 s after destroy"
 	wait $fpid
