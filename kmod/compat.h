@@ -3,9 +3,10 @@
  * Kernel API differences, chosen by build-time feature probes
  * (kmod/compat/probe.sh), never by version number.
  *
- * Tested: 6.1.  The newer branches follow the documented API changes of
- * 6.5 (blk_mode_t, holder ops), 6.9 (bdev files, limits at allocation)
- * and 6.11 (queue features) and are untested.
+ * Built and run by make check on 6.1, 6.12 and the newest 7.x, which
+ * between them take every branch here: 6.5 (blk_mode_t, holder ops),
+ * 6.9 (bdev files, limits at allocation), 6.10 (bdev_fput) and 6.11
+ * (queue features).
  */
 #ifndef BLKMIRROR_COMPAT_H
 #define BLKMIRROR_COMPAT_H
