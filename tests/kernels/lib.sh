@@ -19,7 +19,7 @@ BM_K_FLAVOURS="k6.12 k7"
 # The named subset on 6.12 (the budget, see tests/README.md): the module's
 # build and load, the mirror's function, mirrorctl, and the netlink
 # interface's refusals.
-BM_K612_SUITES=${BLKMIRROR_K612_SUITES:-"skeleton mirror migrate"}
+BM_K612_SUITES=${BLKMIRROR_K612_SUITES:-"skeleton mirror"}
 
 # bm_kernel_wants FLAVOUR SUITE: does SUITE run on FLAVOUR?
 bm_kernel_wants() {
