@@ -9,7 +9,10 @@ make_brd 3 32
 dev_fill /dev/ram0 base
 load_blkmirror
 dev=$(make_mirror c /dev/ram0)
-bmblk ackwrite "$dev" /tmp/case/acks w 16K 3000 /tmp/case/stop &
+# 4K slots: 8192 writes, so that the writer outlasts the cycles on the
+# debug kernel too (with 2048 it finished at cycle 6 there and the wait
+# for more acknowledgements ran into the timeout).
+bmblk ackwrite "$dev" /tmp/case/acks w 4K 3000 /tmp/case/stop &
 wpid=$!
 wait_lines /tmp/case/acks 20
 
