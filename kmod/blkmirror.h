@@ -227,6 +227,7 @@ struct blkmirror *bm_create(const struct bm_create_args *args,
 int bm_destroy_begin(struct blkmirror *m, bool force,
 		     struct netlink_ext_ack *extack);
 void bm_destroy_finish(struct blkmirror *m);
+bool bm_busy(struct blkmirror *m, struct netlink_ext_ack *extack);
 bool bm_stacked_on(dev_t devt, dev_t other);		/* bm_ctl_mutex held */
 int bm_lookup_leg(int i, const char *path, dev_t *devt,
 		  struct netlink_ext_ack *extack);

@@ -588,15 +588,23 @@ close_legs:
  * new openers, and move it to bm_dying so that no lookup finds it again.  The
  * caller then runs bm_destroy_finish() without bm_ctl_mutex.
  */
+/* Is a migration command under way on @m?  bm_ctl_mutex held. */
+bool bm_busy(struct blkmirror *m, struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&bm_ctl_mutex);
+	if (!m->busy)
+		return false;
+	bm_extack(extack, "mirror %s is busy: a %s is under way", m->name,
+		  m->busy);
+	return true;
+}
+
 int bm_destroy_begin(struct blkmirror *m, bool force,
 		     struct netlink_ext_ack *extack)
 {
 	lockdep_assert_held(&bm_ctl_mutex);
-	if (m->busy) {
-		bm_extack(extack, "mirror %s is busy: a %s is under way", m->name,
-			  m->busy);
+	if (bm_busy(m, extack))
 		return -EBUSY;
-	}
 	mutex_lock(&m->open_mutex);
 	if (m->openers && !force) {
 		mutex_unlock(&m->open_mutex);

@@ -41,12 +41,8 @@ static enum blkmirror_state bm_state(struct blkmirror *m)
 static int bm_claim_mirror(struct blkmirror *m, const char *what,
 			   struct netlink_ext_ack *extack)
 {
-	lockdep_assert_held(&bm_ctl_mutex);
-	if (m->busy) {
-		bm_extack(extack, "mirror %s is busy: a %s is under way", m->name,
-			  m->busy);
+	if (bm_busy(m, extack))
 		return -EBUSY;
-	}
 	m->busy = what;
 	return 0;
 }
@@ -63,12 +59,8 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	dev_t devt;
 	int ret;
 
-	lockdep_assert_held(&bm_ctl_mutex);
-	if (m->busy) {
-		bm_extack(extack, "mirror %s is busy: a %s is under way", m->name,
-			  m->busy);
+	if (bm_busy(m, extack))
 		return -EBUSY;
-	}
 	if (s->bdev) {
 		bm_extack(extack, "mirror %s already has a secondary, %s; detach it first",
 			  m->name, s->path);
@@ -152,6 +144,29 @@ close:
 	return ret;
 }
 
+/*
+ * Let the secondary go, with no I/O left on it: unlink, take it out of
+ * the mirror under bm_ctl_mutex (GET reads the legs under it), close it
+ * outside.  What the copy could not read was about it, so that goes too.
+ * Returns a copy of its path for the reply and the event, or NULL.
+ */
+static char *bm_drop_secondary(struct blkmirror *m)
+{
+	struct bm_leg *s = &m->legs[BM_SECONDARY];
+	struct bm_leg old;
+	char *path;
+
+	bd_unlink_disk_holder(s->bdev, m->disk);
+	mutex_lock(&bm_ctl_mutex);
+	old = *s;
+	memset(s, 0, sizeof(*s));
+	mutex_unlock(&bm_ctl_mutex);
+	path = kstrdup(old.path, GFP_KERNEL);
+	bm_release_leg(&old);
+	bm_unreadable_reset(m);
+	return path;
+}
+
 /* ---------------- Switch ---------------- */
 
 int bm_switch_begin(struct blkmirror *m, bool force,
@@ -224,15 +239,7 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 	bm_resync_stop(m);
 	/* Whoever takes the old primary next finds what we wrote on it. */
 	bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT);
-	bd_unlink_disk_holder(s->bdev, m->disk);
-	mutex_lock(&bm_ctl_mutex);
-	old = *s;
-	memset(s, 0, sizeof(*s));
-	mutex_unlock(&bm_ctl_mutex);
-	*old_path = kstrdup(old.path, GFP_KERNEL);
-	bm_release_leg(&old);
-	/* What the copy could not read was on the leg that is gone. */
-	bm_unreadable_reset(m);
+	*old_path = bm_drop_secondary(m);
 	pr_info("blkmirror: %s: switched to %s; released %s (I/O held %llu us)\n",
 		m->name, p->path, *old_path ?: "?", div_u64(*pause_ns, NSEC_PER_USEC));
 	bm_event_switched(m, *old_path ?: "", *pause_ns);
@@ -271,9 +278,6 @@ int bm_detach_begin(struct blkmirror *m, bool force, bool *consistent,
  */
 void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 {
-	struct bm_leg *s = &m->legs[BM_SECONDARY];
-	struct bm_leg old;
-
 	/*
 	 * Single first: new writes go to the primary alone, counted as ahead
 	 * of a copy for the next attach, and the copy stops at its next
@@ -294,15 +298,7 @@ void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 	if (*consistent && bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT))
 		*consistent = false;
 
-	bd_unlink_disk_holder(s->bdev, m->disk);
-	/* GET reads the legs under bm_ctl_mutex: they change under it. */
-	mutex_lock(&bm_ctl_mutex);
-	old = *s;
-	memset(s, 0, sizeof(*s));
-	mutex_unlock(&bm_ctl_mutex);
-	*path = kstrdup(old.path, GFP_KERNEL);
-	bm_release_leg(&old);
-	bm_unreadable_reset(m);
+	*path = bm_drop_secondary(m);
 	pr_info("blkmirror: %s: detached %s, %s\n", m->name, *path ?: "?",
 		*consistent ? "a consistent copy" : "not a consistent copy");
 	bm_event_detached(m, *path ?: "", *consistent);
