@@ -157,6 +157,47 @@ done
 SUITES="$STOCK_SUITES $DEBUG_SUITES $K_SUITES"
 [ -n "$STOCK_SUITES" ] && KVERS_RAN="stock=$KVER"
 
+# flavour_env FLAVOUR: RUN_* (what run_suite needs to boot that kernel)
+# into OUTDIR/FLAVOUR/run.env, for the jobs; flavour_jobs FLAVOUR SUITES:
+# its suites into the job list.
+flavour_env() {
+	{
+		echo "RUN_KIMG='$RUN_KIMG' RUN_INITRD='$RUN_INITRD'"
+		echo "RUN_PLAN='$RUN_PLAN' RUN_PREFIX='$RUN_PREFIX'"
+		echo "RUN_TSCALE=$RUN_TSCALE RUN_FLAVOUR=$RUN_FLAVOUR RUN_APPEND='${RUN_APPEND:-}'"
+	} >"$OUT/$1/run.env"
+}
+flavour_jobs() {
+	for f_s in $2; do
+		echo "$1 $f_s"
+	done >>"$OUT/jobs.list"
+}
+
+# The debug kernel is prepared in the background (a fresh machine builds
+# it: about 8 min of both cores), while the newer kernels are fetched, the
+# host tests run and the first guests boot; its suites join the queue
+# when it is ready (debug_ready below).  prep.log holds what it printed,
+# prep.status says "ok" or why not.
+if [ -n "$DEBUG_SUITES" ]; then
+	mkdir -p "$OUT/debug"
+	(
+		RUN_PLAN=$OUT/debug/plan RUN_PREFIX=debug/ RUN_TSCALE=4 RUN_FLAVOUR=debug
+		RUN_INITRD=$OUT/debug/initrd RUN_APPEND=tsc=reliable
+		if bm_debug_kernel "$OUT" &&
+		   bm_initrd "$RUN_INITRD" "$BM_DBG_KVER" "$RUN_PLAN" \
+			"$BM_DBG_TREE/modinst" "$BM_DBG_KO"; then
+			RUN_KIMG=$BM_DBG_TREE/arch/x86/boot/bzImage
+			echo "# debug kernel $BM_DBG_KVER: $BM_DBG_TREE"
+			flavour_env debug
+			echo "debug=$BM_DBG_KVER" >"$OUT/debug/kver"
+			echo ok >"$OUT/debug/prep.tmp"
+		else
+			echo "the debug kernel or its initramfs could not be built" >"$OUT/debug/prep.tmp"
+		fi
+		mv "$OUT/debug/prep.tmp" "$OUT/debug/prep.status"
+	) >"$OUT/debug/prep.log" 2>&1 &
+fi
+
 # The newer kernels: fetched (cached) and the module built for each now,
 # so host/dkms can build against their headers too (all of KERNELS' when
 # host/dkms runs, even if the filter selects no case there).
@@ -205,7 +246,6 @@ if [ $UNIT -eq 1 ]; then
 	fi
 fi
 
-[ $DKMS -eq 1 ] && bm_dkms_subtest "$OUT" "$KVER"
 
 [ -n "$(echo $SUITES)" ] || finish
 
@@ -267,7 +307,7 @@ expected_skip() {	# ID
 # Print results of the cases this boot finished that are not printed yet.
 report_ends() {	# LOG START
 	markers "$1" | sed -n 's/^# BLKMIRROR-CASE-END \([^ ]*\) rc=\([0-9]*\)$/\1 \2/p' \
-		>"$OUT/ends"
+		>"$1.ends"
 	e_k=$2
 	while read -r e_id e_rc; do
 		if [ $e_k -ge $PRINTED ]; then
@@ -286,7 +326,7 @@ report_ends() {	# LOG START
 			PRINTED=$((e_k + 1))
 		fi
 		e_k=$((e_k + 1))
-	done <"$OUT/ends"
+	done <"$1.ends"
 }
 
 # Watch one boot until the guest exits or stops making progress.
@@ -394,52 +434,156 @@ run_suite() {	# SUITE
 # The KUnit case echoes each KUnit result as "KUNIT ok|not ok N name";
 # every one of them counts in the totals, beside the case itself.
 count_kunit() {	# SUITE BOOTS
-	k_b=1
+	k_b=1 k_file=$OUT/logs/${RUN_PREFIX%/}${RUN_PREFIX:+-}$1.kunit
 	while [ $k_b -le "$2" ]; do
 		tr -d '\r' <"$OUT/logs/${RUN_PREFIX%/}${RUN_PREFIX:+-}$1-boot$k_b.log" |
 			grep -a -E '^KUNIT (not )?ok ' || true
 		k_b=$((k_b + 1))
-	done >"$OUT/kunit-$1"
-	[ -s "$OUT/kunit-$1" ] || return 0
-	k_p=$(grep -c '^KUNIT ok ' "$OUT/kunit-$1")
-	k_f=$(grep -c '^KUNIT not ok ' "$OUT/kunit-$1")
-	sed 's/^KUNIT /    # kunit: /' "$OUT/kunit-$1"
+	done >"$k_file"
+	[ -s "$k_file" ] || return 0
+	k_p=$(grep -c '^KUNIT ok ' "$k_file")
+	k_f=$(grep -c '^KUNIT not ok ' "$k_file")
+	sed 's/^KUNIT /    # kunit: /' "$k_file"
 	PASS=$((PASS + k_p)) FAIL=$((FAIL + k_f))
 	[ "$k_f" -eq 0 ] || S_FAIL=$((S_FAIL + k_f))
 }
 
+# ------------------------------------------------------------ the queue
+
+# Every suite of every kernel is one job: one guest at a time per job,
+# BLKMIRROR_JOBS guests at once (default 2).  A TCG guest spends much of
+# a case waiting (a throttled copy, a delayed leg, a timeout it asserts),
+# so two guests on two cores finish well before the same suites one after
+# the other; the cases are written for a loaded machine anyway (scaled
+# timeouts, no race against the copy).  Jobs start longest first, by the
+# seconds each took last time (the cache's record, else
+# tests/suite-seconds), so that the last ones to start are short; the
+# debug kernel's join when it is ready.  Results are printed in the order
+# the jobs started, each suite whole, numbered in that order.
+JOBS=${BLKMIRROR_JOBS:-2}
+case $JOBS in ''|*[!0-9]*|0) fatal "BLKMIRROR_JOBS: '$JOBS' is not a positive number" ;; esac
+HISTORY=$(bm_cache_dir)/suite-seconds
+: >"$OUT/jobs.list"
+mkdir -p "$OUT/jobs"
+
+# tsc=reliable on every kernel: with two guests on two cores the
+# clocksource watchdog finds TCG's TSC skewed and flips sched_clock's
+# static key while every vCPU runs through it; TCG then executed a stale
+# int3 of that text_poke ("Oops: int3" in sched_clock_cpu, seen on 7.2 in
+# mirror/12 on a loaded host).  No watchdog, no flip.
 if [ -n "$STOCK_SUITES" ]; then
 	RUN_KIMG=/boot/vmlinuz-$KVER RUN_INITRD=$OUT/stock/initrd
 	RUN_PLAN=$OUT/stock/plan RUN_PREFIX= RUN_TSCALE=1 RUN_FLAVOUR=stock
+	RUN_APPEND=tsc=reliable
 	bm_initrd "$RUN_INITRD" "$KVER" "$RUN_PLAN" || fatal "initramfs build"
-	for s in $STOCK_SUITES; do
-		run_suite "$s"
-	done
-	rm -f "$RUN_INITRD"
-fi
-
-if [ -n "$DEBUG_SUITES" ]; then
-	RUN_PLAN=$OUT/debug/plan RUN_PREFIX=debug/ RUN_TSCALE=4 RUN_FLAVOUR=debug
-	RUN_INITRD=$OUT/debug/initrd
-	if bm_debug_kernel "$OUT" &&
-	   bm_initrd "$RUN_INITRD" "$BM_DBG_KVER" "$RUN_PLAN" \
-		"$BM_DBG_TREE/modinst" "$BM_DBG_KO"; then
-		RUN_KIMG=$BM_DBG_TREE/arch/x86/boot/bzImage
-		echo "# debug kernel $BM_DBG_KVER: $BM_DBG_TREE"
-		KVERS_RAN="${KVERS_RAN:+$KVERS_RAN }debug=$BM_DBG_KVER"
-		for s in $DEBUG_SUITES; do
-			run_suite "$s"
-		done
-		rm -f "$RUN_INITRD"
-	else
-		TOPN=$((TOPN + 1))
-		echo "not ok $TOPN debug # the debug kernel or its initramfs could not be built"
-		FAIL=$((FAIL + 1))
-	fi
+	flavour_env stock
+	flavour_jobs stock "$STOCK_SUITES"
 fi
 
 # shellcheck disable=SC2086
-bm_kernels_run "$OUT" $K_FLAVOURS
+bm_kernels_ready "$OUT" $K_FLAVOURS
 KVERS_RAN=$(echo ${KVERS_RAN:-} ${BM_K_RAN:-})
+# host/dkms builds for every kernel (a minute or two of both cores): a job
+# too, beside the guests.
+[ $DKMS -eq 1 ] && echo "host dkms" >>"$OUT/jobs.list"
+
+# job_order: jobs.list ("FLAVOUR SUITE" lines) into jobs.pending, longest
+# first.
+job_order() {
+	awk -v hist="$HISTORY" -v dflt="$BM_TESTS/suite-seconds" '
+		BEGIN {
+			while ((getline l < dflt) > 0)
+				if (split(l, a, " ") == 2 && a[1] !~ /^#/) est[a[1]] = a[2]
+			while ((getline l < hist) > 0)
+				if (split(l, a, " ") == 2) est[a[1]] = a[2]
+		}
+		{ id = $1 "/" $2; print ((id in est) ? est[id] : 60), NR, $1, $2 }' \
+		"$OUT/jobs.list" | sort -k1,1nr -k2,2n | cut -d' ' -f3- >"$OUT/jobs.pending"
+}
+
+# run_job N FLAVOUR SUITE, in the background: jobs/N.ktap is its output,
+# jobs/N.res appears when it is done: "SECONDS PASS FAIL SKIP LOG...".
+run_job() {
+	echo "$2 $3" >"$OUT/jobs/$1.id"
+	(
+		j_t0=$(now)
+		(
+			PASS=0 FAIL=0 SKIP=0 FAILED_LOGS= TOPN=$(($1 - 1))
+			case $2 in
+			host) bm_dkms_subtest "$OUT" "$KVER" ;;
+			*) . "$OUT/$2/run.env" && run_suite "$3" ;;
+			esac
+			echo "$PASS $FAIL $SKIP $FAILED_LOGS" >"$OUT/jobs/$1.cnt"
+		) >"$OUT/jobs/$1.ktap" 2>&1
+		if [ ! -s "$OUT/jobs/$1.cnt" ]; then
+			echo "not ok $1 $2/$3 # its runner died" >>"$OUT/jobs/$1.ktap"
+			echo "0 1 0" >"$OUT/jobs/$1.cnt"
+		fi
+		echo "$(( $(now) - j_t0 )) $(cat "$OUT/jobs/$1.cnt")" >"$OUT/jobs/$1.tmp"
+		mv "$OUT/jobs/$1.tmp" "$OUT/jobs/$1.res"
+		rm -f "$OUT/jobs/$1.cnt"
+	) &
+}
+
+# debug_ready: once the debug preparation has ended, its suites join the
+# queue, or its failure takes the next number.  False while it runs.
+DEBUG_WAIT=0
+[ -n "$DEBUG_SUITES" ] && DEBUG_WAIT=1
+debug_ready() {
+	[ -e "$OUT/debug/prep.status" ] || return 1
+	DEBUG_WAIT=0
+	cat "$OUT/debug/prep.log"
+	if [ "$(cat "$OUT/debug/prep.status")" = ok ]; then
+		KVERS_RAN="${KVERS_RAN:+$KVERS_RAN }$(cat "$OUT/debug/kver")"
+		flavour_jobs debug "$DEBUG_SUITES"
+		job_order
+	else
+		Q_NEXT=$((Q_NEXT + 1))
+		echo "not ok $Q_NEXT debug # $(cat "$OUT/debug/prep.status")" >"$OUT/jobs/$Q_NEXT.ktap"
+		echo "debug -" >"$OUT/jobs/$Q_NEXT.id"
+		echo "0 0 1 0 $OUT/debug/prep.log" >"$OUT/jobs/$Q_NEXT.res"
+	fi
+}
+
+job_order
+Q_NEXT=$TOPN Q_DONE=$((TOPN + 1))
+: >"$OUT/jobs.seconds"
+while :; do
+	[ $DEBUG_WAIT -eq 1 ] && debug_ready
+	# Running: started, minus printed, minus ended but not printed.
+	q_run=$((Q_NEXT + 1 - Q_DONE))
+	for q_r in "$OUT"/jobs/*.res; do
+		[ -e "$q_r" ] || continue
+		q_i=${q_r##*/}
+		[ "${q_i%.res}" -ge $Q_DONE ] && q_run=$((q_run - 1))
+	done
+	while [ -s "$OUT/jobs.pending" ] && [ $q_run -lt "$JOBS" ]; do
+		Q_NEXT=$((Q_NEXT + 1)) q_run=$((q_run + 1))
+		# shellcheck disable=SC2046
+		run_job $Q_NEXT $(head -n 1 "$OUT/jobs.pending")
+		sed -i 1d "$OUT/jobs.pending"
+	done
+	while [ $Q_DONE -le $Q_NEXT ] && [ -e "$OUT/jobs/$Q_DONE.res" ]; do
+		cat "$OUT/jobs/$Q_DONE.ktap"
+		read -r q_sec q_p q_f q_s q_logs <"$OUT/jobs/$Q_DONE.res"
+		PASS=$((PASS + q_p)) FAIL=$((FAIL + q_f)) SKIP=$((SKIP + q_s))
+		FAILED_LOGS="$FAILED_LOGS $q_logs"
+		read -r q_fl q_su <"$OUT/jobs/$Q_DONE.id"
+		[ "$q_su" != - ] && echo "$q_fl/$q_su $q_sec" >>"$OUT/jobs.seconds"
+		Q_DONE=$((Q_DONE + 1))
+	done
+	[ $Q_DONE -gt $Q_NEXT ] && [ ! -s "$OUT/jobs.pending" ] && [ $DEBUG_WAIT -eq 0 ] && break
+	sleep 1
+done
+TOPN=$Q_NEXT
+
+# What each suite took, for the next run's order.
+if [ -s "$OUT/jobs.seconds" ]; then
+	{
+		[ -f "$HISTORY" ] && awk 'NR == FNR { new[$1] = 1; next } !($1 in new)' \
+			"$OUT/jobs.seconds" "$HISTORY"
+		cat "$OUT/jobs.seconds"
+	} >"$HISTORY.$$" && mv "$HISTORY.$$" "$HISTORY"
+fi
 
 finish

@@ -76,9 +76,9 @@ bm_kernel() {
 # ------------------------------------------------------------ run.sh's side
 
 # bm_kernels_prepare OUTDIR FLAVOUR...: fetches and builds for each
-# flavour; OUTDIR/FLAVOUR/env holds its BM_K_* for bm_kernels_run, and
+# flavour; OUTDIR/FLAVOUR/env holds its BM_K_* for bm_kernels_ready, and
 # BM_K_DKMS the header trees for bm_dkms_subtest.  A flavour that fails is
-# reported by bm_kernels_run.
+# reported by bm_kernels_ready.
 bm_kernels_prepare() {
 	_po=$1
 	shift
@@ -95,9 +95,9 @@ bm_kernels_prepare() {
 	done
 }
 
-# bm_kernels_run OUTDIR FLAVOUR...: the planned suites of each flavour,
-# through run.sh's run_suite.
-bm_kernels_run() {
+# bm_kernels_ready OUTDIR FLAVOUR...: the initramfs of each flavour, and
+# its planned suites into run.sh's queue (flavour_env, flavour_jobs).
+bm_kernels_ready() {
 	_ro=$1
 	shift
 	for _rf in "$@"; do
@@ -110,11 +110,6 @@ bm_kernels_run() {
 		fi
 		. "$_ro/$_rf/env"
 		# Debian's own kernels: stock's memory sizes and timeouts.
-		# tsc=reliable: on a loaded host the clocksource watchdog finds
-		# TCG's TSC skewed and flips sched_clock's static key while every
-		# vCPU runs through it; TCG then executed a stale int3 of that
-		# text_poke ("Oops: int3" in sched_clock_cpu, seen on 7.2 in
-		# mirror/12).  No watchdog, no flip.
 		RUN_PLAN=$_ro/$_rf/plan RUN_PREFIX=$_rf/ RUN_TSCALE=1 RUN_FLAVOUR=stock
 		RUN_APPEND=tsc=reliable
 		RUN_INITRD=$_ro/$_rf/initrd RUN_KIMG=$BM_K_IMG
@@ -125,11 +120,8 @@ bm_kernels_run() {
 			continue
 		fi
 		echo "# $_rf kernel $BM_K_VER: $RUN_KIMG"
-		for _rs in $(cat "$_ro/$_rf/suites"); do
-			run_suite "$_rs"
-		done
-		rm -f "$RUN_INITRD"
-		RUN_APPEND=
+		flavour_env "$_rf"
+		flavour_jobs "$_rf" "$(cat "$_ro/$_rf/suites")"
 	done
 }
 

@@ -80,7 +80,7 @@ assert_eq single "$(json_get "$OUT" state)" "state in the detach result"
 assert_legs_equal /dev/ram0 /dev/ram1
 ack_check /dev/ram0 /tmp/case/acks w
 
-stop_monitor /tmp/case/events
+stop_monitor /tmp/case/events detached 1
 note "$(cat /tmp/case/events)"
 assert_event /tmp/case/events attached '"secondary":"/dev/ram1"'
 assert_event /tmp/case/events complete '"size_bytes":33554432'

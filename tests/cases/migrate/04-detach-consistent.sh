@@ -96,7 +96,7 @@ while read -r off len st; do
 	fi
 done </tmp/case/acks2.post
 
-stop_monitor /tmp/case/events
+stop_monitor /tmp/case/events detached 5
 note "$(cat /tmp/case/events)"
 assert_event /tmp/case/events detached '"detached":"/dev/ram1","consistent":true'
 assert_event /tmp/case/events detached '"detached":"/dev/ram2","consistent":false'
