@@ -184,7 +184,7 @@ TOPN=0
 
 if [ $UNIT -eq 1 ]; then
 	TOPN=$((TOPN + 1))
-	make -s -C "$BM_TOP/ctl" check >"$OUT/ctl-unit.log" 2>&1
+	make -s -C "$BM_TOP/ctl" check WERROR=1 >"$OUT/ctl-unit.log" 2>&1
 	urc=$?
 	up=$(grep -c '^ok ' "$OUT/ctl-unit.log")
 	us=$(grep -c '^ok .*# *SKIP' "$OUT/ctl-unit.log")
