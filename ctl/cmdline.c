@@ -30,7 +30,7 @@ struct mctl_option {
 
 static const struct mctl_option options[OPT_COUNT] = {
 	[OPT_JSON] = { "json", NULL, NULL,
-		"print JSON, one object per line (fields in mirrorctl(8))" },
+		"print JSON (fields in mirrorctl(8)); also -j/--json before the command" },
 	[OPT_WAIT] = { "wait", NULL, NULL,
 		"then wait until the mirror is in sync, as 'wait' does" },
 	[OPT_FORCE] = { "force", NULL, NULL,
@@ -144,7 +144,7 @@ static void print_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("Usage: " PROG " [-h|--help] [-V|--version] COMMAND [ARGUMENTS]\n\nCommands:\n", f);
+	fputs("Usage: " PROG " [-h|--help] [-V|--version] [-j|--json] COMMAND [ARGUMENTS]\n\nCommands:\n", f);
 	for_each_visible_cmd(i) {
 		fputs("  ", f);
 		print_synopsis(f, &commands[i]);
@@ -261,7 +261,7 @@ static int cmd_bash_completion(struct mctl_ctx *ctx)
 	       "\tcase \" $valued \" in *\" $prev \"*) return;; esac\n\n"
 	       "\tcase $cmd in\n"
 	       "\t\"\")\n"
-	       "\t\tCOMPREPLY=($(compgen -W \"$commands -h --help -V --version\" -- \"$cur\"))\n"
+	       "\t\tCOMPREPLY=($(compgen -W \"$commands -h --help -V --version -j --json\" -- \"$cur\"))\n"
 	       "\t\treturn\n\t\t;;\n");
 	for_each_visible_cmd(i)
 		print_completion_case(&commands[i]);
@@ -395,12 +395,20 @@ int parse_cmd_args(struct mctl_ctx *ctx, int argc, char **argv)
 	return MCTL_CONTINUE;
 }
 
-/* Global options, then the command.  Returns MCTL_CONTINUE or an exit code. */
+/*
+ * Global options, then the command.  -j/--json before the command is the
+ * command's --json (as `ip -j`), for the commands that take it.  Returns
+ * MCTL_CONTINUE or an exit code.
+ */
 int parse_cmdline(struct mctl_ctx *ctx, int argc, char **argv)
 {
-	int i;
+	int i, ret;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-j") == 0 || strcmp(argv[i], "--json") == 0) {
+			ctx->global_json = true;
+			continue;
+		}
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			print_usage(stdout);
 			return MCTL_EXIT_OK;
@@ -417,10 +425,21 @@ int parse_cmdline(struct mctl_ctx *ctx, int argc, char **argv)
 	if (!ctx->cmd)
 		return usage_error(NULL, "unknown command '%s'", argv[i]);
 	ctx->nl.what = ctx->cmd->name;
-	return parse_cmd_args(ctx, argc - i - 1, argv + i + 1);
+	ret = parse_cmd_args(ctx, argc - i - 1, argv + i + 1);
+	if (ret != MCTL_CONTINUE || !ctx->global_json)
+		return ret;
+	if (!(ctx->cmd->opts & OPT_BIT(OPT_JSON)))
+		return usage_error(ctx->cmd, "no JSON output: '%s' takes no --json",
+				   ctx->cmd->name);
+	ctx->args.given |= OPT_BIT(OPT_JSON);
+	ctx->json = true;
+	return MCTL_CONTINUE;
 }
 
-/* Parse, connect if the command talks to the kernel, run it. */
+/*
+ * Parse, connect if the command talks to the kernel, run it.  Output that
+ * could not be written (a full disk, /dev/full) fails the command.
+ */
 int mctl_main(int argc, char **argv)
 {
 	struct mctl_ctx ctx = { 0 };
@@ -428,7 +447,7 @@ int mctl_main(int argc, char **argv)
 
 	ret = parse_cmdline(&ctx, argc, argv);
 	if (ret != MCTL_CONTINUE)
-		return ret;
+		goto check;
 	ctx.nl.object = ctx.args.pos[0];
 	if (ctx.cmd->flags & CMD_NETLINK) {
 		ret = bm_open(&ctx.nl);
@@ -439,5 +458,8 @@ int mctl_main(int argc, char **argv)
 out:
 	if (ctx.nl.sk)
 		bm_close(&ctx.nl);
+check:
+	if (check_stdout() && ret == MCTL_EXIT_OK)
+		ret = MCTL_EXIT_FAIL;
 	return ret;
 }

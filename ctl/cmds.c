@@ -132,7 +132,7 @@ static int print_created(const struct mirror_msg *m, void *arg)
 
 	reply_shown = true;
 	if (ctx->json)
-		print_mirror_json(m, true);
+		print_mirror_json(m, true, NULL);
 	else
 		printf("/dev/%s\n", m->disk_name ? m->disk_name : "?");
 	fflush(stdout);
@@ -317,41 +317,57 @@ int cmd_set(struct mctl_ctx *ctx)
  * list, status
  */
 
-static int list_one(const struct mirror_msg *m, void *arg)
-{
-	struct mctl_ctx *ctx = arg;
+/*
+ * With --json, list and status of every mirror print one array (`[]` for
+ * none), one object per line; status NAME prints the one object.  A dump
+ * that fails part-way still closes the array it began, so that what was
+ * printed parses; the exit code says it failed.
+ */
+struct dump {
+	struct mctl_ctx *ctx;
+	struct json_array array;
+	bool full;		/* status: every field */
+	unsigned int shown;
+};
 
-	if (ctx->json)
-		print_mirror_json(m, false);
-	else
+static int dump_one(const struct mirror_msg *m, void *arg)
+{
+	struct dump *d = arg;
+
+	if (d->ctx->json) {
+		print_mirror_json(m, d->full, d->ctx->args.pos[0] ? NULL : &d->array);
+	} else if (d->full) {
+		if (d->shown)
+			putchar('\n');
+		print_status(m);
+	} else {
 		print_list_line(m, "");
+	}
+	d->shown++;
 	return MCTL_CONTINUE;
+}
+
+static int dump_mirrors(struct mctl_ctx *ctx, bool full)
+{
+	struct dump d = { .ctx = ctx, .full = full };
+	bool array = ctx->json && !ctx->args.pos[0];
+	int ret;
+
+	json_array_begin(&d.array, stdout);
+	ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], dump_one, &d));
+	if (array && (ret == MCTL_EXIT_OK || d.array.n))
+		json_array_end(&d.array);
+	return ret;
 }
 
 int cmd_list(struct mctl_ctx *ctx)
 {
-	return bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, NULL, list_one, ctx));
-}
-
-static int status_one(const struct mirror_msg *m, void *arg)
-{
-	static bool first = true;
-	struct mctl_ctx *ctx = arg;
-
-	if (ctx->json) {
-		print_mirror_json(m, true);
-		return MCTL_CONTINUE;
-	}
-	if (!first)
-		putchar('\n');
-	first = false;
-	print_status(m);
-	return MCTL_CONTINUE;
+	return dump_mirrors(ctx, false);
 }
 
 int cmd_status(struct mctl_ctx *ctx)
 {
-	return bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], status_one, ctx));
+	return dump_mirrors(ctx, true);
 }
 
 /*---------------------------------------------------------------------------

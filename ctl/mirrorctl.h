@@ -25,7 +25,8 @@ enum mctl_exit {
 	MCTL_EXIT_DEGRADED	= 6,
 	MCTL_EXIT_DESTROYED	= 7,
 	MCTL_EXIT_DETACHED	= 8,	/* wait: the secondary was detached */
-	MCTL_EXIT_INTERRUPTED	= 130,	/* wait stopped by SIGINT/SIGTERM, as a shell would */
+	MCTL_EXIT_INTERRUPTED	= 130,	/* wait stopped by SIGINT, as a shell would (128 + 2) */
+	MCTL_EXIT_TERMINATED	= 143,	/* wait, monitor stopped by SIGTERM (128 + 15) */
 };
 
 /* Returned by event handlers that want the event loop to go on. */
@@ -114,6 +115,7 @@ struct mctl_ctx {
 	struct mctl_args args;
 	struct mctl_nl nl;
 	bool json;
+	bool global_json;		/* -j/--json before the command */
 };
 
 /*
@@ -230,17 +232,27 @@ char *fmt_devt(uint32_t devt, char buf[FMT_LEN]);
 char *fmt_pause(uint64_t usec, char buf[FMT_LEN]);
 
 /*---------------------------------------------------------------------------
- * JSON writer (json.c): one object per line, flushed at its end.
+ * JSON writer (json.c): one object per line, flushed at its end; an array
+ * is "[", one object per line with commas, "]" (or "[]").
  */
+
+struct json_array {
+	FILE *f;
+	unsigned int n;			/* elements so far */
+};
 
 struct json {
 	FILE *f;
 	bool need_comma;
+	struct json_array *array;	/* the array this object is in, or NULL */
 };
 
 void json_escape(FILE *f, const char *s);
 void json_begin(struct json *j, FILE *f);
+void json_begin_in(struct json *j, struct json_array *a);
 void json_end(struct json *j);
+void json_array_begin(struct json_array *a, FILE *f);
+void json_array_end(struct json_array *a);
 void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_null(struct json *j, const char *key);
@@ -255,7 +267,8 @@ void json_obj_end(struct json *j);
 const char *state_name(uint32_t state);
 void print_list_line(const struct mirror_msg *m, const char *prefix);
 void print_status(const struct mirror_msg *m);
-void print_mirror_json(const struct mirror_msg *m, bool full);
+void print_mirror_json(const struct mirror_msg *m, bool full, struct json_array *a);
+int check_stdout(void);
 void print_event(const struct mirror_msg *m, bool json);
 void print_failure(FILE *f, const struct mirror_msg *m);
 void print_switched(const struct mirror_msg *m, bool json);

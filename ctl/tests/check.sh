@@ -30,6 +30,21 @@ completion_current() {
 	fi
 }
 
+# Output that cannot be written fails the command (no module needed).
+stdout_errors() {
+	for args in "--help" "help list" "-V"; do
+		# shellcheck disable=SC2086
+		err=$(./mirrorctl $args 2>&1 >/dev/full)
+		rc=$?
+		case $rc:$err in
+		1:*"write error on standard output: No space left on device"*)
+			echo "ok - mirrorctl $args >/dev/full exits 1 with a message" ;;
+		*)
+			echo "not ok - mirrorctl $args >/dev/full exits 1 with a message (got $rc: $err)" ;;
+		esac
+	done
+}
+
 # Every command and option in the help (made from the table) is in the man page.
 man_page_complete() {
 	./mirrorctl --help | sed -n 's/^  \([a-z]\)/\1/p' | while read -r cmd rest; do
@@ -54,6 +69,7 @@ man_page_complete() {
 	completion_current
 	part "completion behaviour" sh tests/completion.sh
 	man_page_complete
+	stdout_errors
 } | awk '
 	/^ok / || /^not ok / {
 		n++

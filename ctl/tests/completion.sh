@@ -33,7 +33,9 @@ expect() {	# LINE WANT
 	fi
 }
 expect "mirrorctl cr" "create"
-expect "mirrorctl " "create attach switch detach destroy list status wait monitor set version help -h --help -V --version"
+expect "mirrorctl " "create attach switch detach destroy list status wait monitor set version help -h --help -V --version -j --json"
+expect "mirrorctl -j st" "status"
+expect "mirrorctl -j status " "m0 backup"
 expect "mirrorctl wait " "m0 backup"
 expect "mirrorctl status b" "backup"
 expect "mirrorctl create --r" "--region-size"

@@ -10,10 +10,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <linux/genetlink.h>
@@ -275,6 +277,46 @@ static void test_json(void)
 		   "JSON object");
 }
 
+/* list and status of every mirror: one array, "[]" when empty. */
+static void test_json_array(void)
+{
+	struct json_array a;
+	struct capture c;
+	struct json j;
+	int i;
+
+	capture_start(&c, STDOUT_FILENO);
+	json_array_begin(&a, stdout);
+	json_array_end(&a);
+	expect_str(capture_end(&c), "[]\n", "JSON empty array");
+
+	capture_start(&c, STDOUT_FILENO);
+	json_array_begin(&a, stdout);
+	for (i = 0; i < 2; i++) {
+		json_begin_in(&j, &a);
+		json_u64(&j, "n", i);
+		json_obj_begin(&j, "o");
+		json_null(&j, "x");
+		json_obj_end(&j);
+		json_end(&j);
+	}
+	json_array_end(&a);
+	expect_str(capture_end(&c), "[\n{\"n\":0,\"o\":{\"x\":null}},\n{\"n\":1,\"o\":{\"x\":null}}\n]\n",
+		   "JSON array of two objects, one per line");
+
+	capture_start(&c, STDOUT_FILENO);
+	json_array_begin(&a, stdout);
+	json_begin_in(&j, &a);
+	json_str(&j, "name", "m0");
+	json_end(&j);
+	json_array_end(&a);
+	json_begin(&j, stdout);
+	json_str(&j, "name", "m1");
+	json_end(&j);
+	expect_str(capture_end(&c), "[\n{\"name\":\"m0\"}\n]\n{\"name\":\"m1\"}\n",
+		   "JSON object after an array is on its own line");
+}
+
 /*---------------------------------------------------------------------------
  * cmdline.c
  */
@@ -309,6 +351,16 @@ static void test_cmdline(void)
 	      ctx.args.val[OPT_MAX_RATE] == 10 << 20 && opt_given(&ctx.args, OPT_WAIT) &&
 	      !ctx.json, "create with options, --opt VALUE and --opt=VALUE");
 	check(parse(&ctx, "list", "--json", NULL) == MCTL_CONTINUE && ctx.json, "list --json");
+	check(parse(&ctx, "-j", "list", NULL) == MCTL_CONTINUE && ctx.json &&
+	      opt_given(&ctx.args, OPT_JSON), "-j list is list --json");
+	check(parse(&ctx, "--json", "status", "m0", NULL) == MCTL_CONTINUE && ctx.json &&
+	      ctx.args.npos == 1, "--json status m0 is status m0 --json");
+	check(parse(&ctx, "-j", "monitor", "--json", NULL) == MCTL_CONTINUE && ctx.json,
+	      "-j monitor --json: both are fine");
+	check(parse(&ctx, "-j", "wait", "m0", NULL) == MCTL_EXIT_USAGE,
+	      "-j before a command without --json is a usage error");
+	check(parse(&ctx, "-j", NULL) == MCTL_EXIT_USAGE, "-j alone: no command given");
+	check(parse(&ctx, "list", NULL) == MCTL_CONTINUE && !ctx.json, "list without -j is not JSON");
 	check(parse(&ctx, "status", NULL) == MCTL_CONTINUE && ctx.args.npos == 0,
 	      "status without NAME");
 	check(parse(&ctx, "status", "--", "m0", NULL) == MCTL_CONTINUE && ctx.args.npos == 1,
@@ -359,6 +411,48 @@ static void test_cmdline(void)
 	check(parse(&ctx, "list", "--json=yes", NULL) == MCTL_EXIT_USAGE, "flag with a value");
 	check(parse(&ctx, "wait", "m0", "-t", NULL) == MCTL_EXIT_USAGE, "unknown short option");
 	check(parse(&ctx, "help", "nosuch", NULL) == MCTL_EXIT_USAGE, "help of unknown command");
+}
+
+/*---------------------------------------------------------------------------
+ * events.c: how a signal ends the event loop
+ */
+
+/* A genl socket with nothing to read, and @sig pending on the signalfd. */
+static int run_loop_with_signal(int sig)
+{
+	struct event_loop loop = { .what = "test", .timeout_ms = 5000 };
+	sigset_t set, old;
+	int ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	loop.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	loop.sk = nl_socket_alloc();
+	if (loop.sigfd < 0 || !loop.sk || nl_connect(loop.sk, NETLINK_GENERIC) < 0 ||
+	    nl_socket_set_nonblocking(loop.sk) < 0) {
+		ret = -1;
+		goto out;
+	}
+	kill(getpid(), sig);
+	ret = events_run(&loop);
+out:
+	events_close(&loop);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static void test_signals(void)
+{
+	int ret;
+
+	ret = run_loop_with_signal(SIGTERM);
+	check(ret == MCTL_EXIT_TERMINATED && ret == 143,
+	      "SIGTERM ends the event loop (wait, monitor) with 143 (got %d)", ret);
+	ret = run_loop_with_signal(SIGINT);
+	check(ret == MCTL_EXIT_INTERRUPTED && ret == 130,
+	      "SIGINT ends the event loop with 130 (got %d)", ret);
 }
 
 /* create --wait without SECONDARY is refused before anything is opened or sent. */
@@ -493,7 +587,7 @@ static void test_single(void)
 	check(strcmp(state_name(m.state), "single") == 0, "state single is named 'single'");
 
 	capture_start(&c, STDOUT_FILENO);
-	print_mirror_json(&m, true);
+	print_mirror_json(&m, true, NULL);
 	out = capture_end(&c);
 	check(strstr(out, "\"state\":\"single\"") &&
 	      strstr(out, "\"primary\":\"/dev/ram1\",\"primary_devt\":\"1:1\","
@@ -503,7 +597,7 @@ static void test_single(void)
 	      "single-leg status JSON: every secondary field null (got '%s')", out);
 
 	capture_start(&c, STDOUT_FILENO);
-	print_mirror_json(&m, false);
+	print_mirror_json(&m, false, NULL);
 	out = capture_end(&c);
 	check(strcmp(out, "{\"name\":\"m0\",\"device\":\"/dev/blkmirror0\",\"state\":\"single\","
 			  "\"percent\":0}\n") == 0, "single-leg list JSON (got '%s')", out);
@@ -643,7 +737,7 @@ static void test_replies(void)
 	      "a GET reply parses into its fields");
 
 	capture_start(&c, STDOUT_FILENO);
-	print_mirror_json(&m, true);
+	print_mirror_json(&m, true, NULL);
 	out = capture_end(&c);
 	check(strstr(out, "{\"name\":\"m0\",\"device\":\"/dev/blkmirror0\",\"state\":\"resyncing\","
 			  "\"percent\":25,\"devt\":\"254:0\",\"primary\":\"/dev/ram0\","
@@ -836,7 +930,9 @@ int main(int argc, char **argv)
 	test_names();
 	test_formatting();
 	test_json();
+	test_json_array();
 	test_cmdline();
+	test_signals();
 	test_create_wait_single();
 	test_help();
 	test_replies();
