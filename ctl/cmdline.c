@@ -43,6 +43,10 @@ static const struct mctl_option options[OPT_COUNT] = {
 		"give up after SECONDS (exit 5)" },
 	[OPT_NO_WAIT] = { "no-wait", NULL, NULL,
 		"return once the teardown has begun, not when it is over" },
+	[OPT_ALL] = { "all", NULL, NULL,
+		"every mirror of the configuration file" },
+	[OPT_CONFIG] = { "config", "FILE", NULL,	/* a string: no parser */
+		"configuration file (default " MCTL_CONF_DEFAULT ")" },
 };
 
 static int cmd_help(struct mctl_ctx *ctx);
@@ -96,6 +100,15 @@ static const struct mctl_cmd commands[] = {
 	    "interrupted.", cmd_monitor, CMD_NETLINK, { 0 } },
 	{ "set", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_MAX_RATE),
 	    "Change settings of mirror NAME.", cmd_set, CMD_NETLINK, { 0 } },
+	{ "up", { { "NAME", ARG_NEW_NAME, true } }, OPT_BIT(OPT_ALL) | OPT_BIT(OPT_CONFIG),
+	    "Bring up mirror NAME, or --all, as the configuration file describes\n"
+	    "it (blkmirror.conf(5)).  Already up is fine; with --all, a mirror a leg\n"
+	    "of which is not present is skipped.",
+	    cmd_up, 0, { 0 } },	/* opens netlink itself, after reading the file */
+	{ "down", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_ALL) | OPT_BIT(OPT_CONFIG),
+	    "Take mirror NAME, or every configured mirror (--all), down: destroy\n"
+	    "it, waiting for the teardown.  Already down is fine.",
+	    cmd_down, 0, { 0 } },
 	{ "version", { { 0 } }, OPT_BIT(OPT_JSON),
 	    "Print the version of mirrorctl and of the loaded kernel module.",
 	    cmd_version, 0, { 0 } },
@@ -315,7 +328,9 @@ static int parse_option(struct mctl_ctx *ctx, char **argv, int *i)
 		return usage_error(cmd, "option '--%s' needs %s", options[o].name,
 				   options[o].metavar);
 	}
-	if (value && options[o].parse(value, &ctx->args.val[o], &why) < 0) {
+	if (value && !options[o].parse)
+		ctx->args.str[o] = value;
+	else if (value && options[o].parse(value, &ctx->args.val[o], &why) < 0) {
 		fprintf(stderr, PROG ": %s: --%s '%s': %s\n", cmd->name, options[o].name,
 			value, why);
 		return MCTL_EXIT_USAGE;

@@ -133,6 +133,8 @@ static int print_created(const struct mirror_msg *m, void *arg)
 	reply_shown = true;
 	if (ctx->json)
 		print_mirror_json(m, true, NULL);
+	else if (ctx->cmd && ctx->cmd->handler == cmd_up)	/* several: say which */
+		printf("%s /dev/%s\n", m->name ? m->name : "?", m->disk_name ? m->disk_name : "?");
 	else
 		printf("/dev/%s\n", m->disk_name ? m->disk_name : "?");
 	fflush(stdout);

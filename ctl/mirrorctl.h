@@ -45,6 +45,8 @@ enum mctl_opt {
 	OPT_WAIT,
 	OPT_JSON,
 	OPT_NO_WAIT,
+	OPT_ALL,
+	OPT_CONFIG,
 	OPT_COUNT
 };
 
@@ -71,6 +73,7 @@ struct mctl_args {
 	int npos;
 	unsigned int given;		/* OPT_BIT() of each option seen */
 	uint64_t val[OPT_COUNT];	/* parsed value of each option taking one */
+	const char *str[OPT_COUNT];	/* the value of a string option (--config) */
 };
 
 static inline bool opt_given(const struct mctl_args *a, enum mctl_opt o)
@@ -288,6 +291,39 @@ int cmd_set(struct mctl_ctx *ctx);
 int cmd_list(struct mctl_ctx *ctx);
 int cmd_status(struct mctl_ctx *ctx);
 int cmd_version(struct mctl_ctx *ctx);
+
+/*---------------------------------------------------------------------------
+ * Configuration file (config.c), blkmirror.conf(5)
+ */
+
+#define MCTL_CONF_DEFAULT	"/etc/blkmirror/mirrors.conf"
+#define CONF_PATH_MAX		4096
+#define CONF_LINE_MAX		4096	/* longer lines are an error */
+
+struct mctl_conf_mirror {
+	char name[BLKMIRROR_NAME_MAX + 1];
+	char primary[CONF_PATH_MAX];	/* a stable path; UUID= made /dev/disk/by-uuid/ */
+	char secondary[CONF_PATH_MAX];
+	bool has_secondary;
+	bool has_max_rate, has_region_size;
+	uint64_t max_rate, region_size;
+	unsigned int line;
+};
+
+struct mctl_conf {
+	const char *file;
+	struct mctl_conf_mirror *m;
+	size_t n;
+	unsigned int errors;		/* bad lines, each reported as FILE:LINE: reason */
+};
+
+int conf_parse_stream(FILE *f, const char *file, struct mctl_conf *c);
+int conf_parse_file(const char *path, struct mctl_conf *c);
+void conf_free(struct mctl_conf *c);
+const struct mctl_conf_mirror *conf_find(const struct mctl_conf *c, const char *name);
+
+int cmd_up(struct mctl_ctx *ctx);
+int cmd_down(struct mctl_ctx *ctx);
 
 /* cmdline.c */
 extern const char mctl_version[];

@@ -31,6 +31,8 @@ DIRS="PREFIX=/usr UDEVDIR=/lib/udev SYSTEMDUNITDIR=/lib/systemd/system
 EXPECTED="
 /usr/sbin/mirrorctl
 /usr/share/man/man8/mirrorctl.8
+/usr/share/man/man5/blkmirror.conf.5
+/usr/share/doc/blkmirror/mirrors.conf.example
 /usr/share/bash-completion/completions/mirrorctl
 /usr/lib/modules-load.d/blkmirror.conf
 "
@@ -60,6 +62,8 @@ left=$(find "$d" -type f)
 [ -z "$left" ] || echo "# left behind: $left"
 [ -z "$left" ]
 ok $? "make uninstall leaves no file behind"
+[ ! -e "$d/usr/share/doc/blkmirror" ]
+ok $? "make uninstall removes its own doc directory"
 
 # The defaults.
 rm -rf "$d"

@@ -411,6 +411,14 @@ static void test_cmdline(void)
 	check(parse(&ctx, "list", "--json=yes", NULL) == MCTL_EXIT_USAGE, "flag with a value");
 	check(parse(&ctx, "wait", "m0", "-t", NULL) == MCTL_EXIT_USAGE, "unknown short option");
 	check(parse(&ctx, "help", "nosuch", NULL) == MCTL_EXIT_USAGE, "help of unknown command");
+	check(parse(&ctx, "up", "--all", "--config", "/tmp/x.conf", NULL) == MCTL_CONTINUE &&
+	      opt_given(&ctx.args, OPT_ALL) && ctx.args.str[OPT_CONFIG] &&
+	      strcmp(ctx.args.str[OPT_CONFIG], "/tmp/x.conf") == 0, "up --all --config FILE");
+	check(parse(&ctx, "down", "db", "--config=/tmp/y", NULL) == MCTL_CONTINUE &&
+	      ctx.args.npos == 1 && strcmp(ctx.args.str[OPT_CONFIG], "/tmp/y") == 0,
+	      "down NAME --config=FILE");
+	check(parse(&ctx, "up", "--config", NULL) == MCTL_EXIT_USAGE, "up --config without FILE");
+	check(parse(&ctx, "up", "--all=1", NULL) == MCTL_EXIT_USAGE, "up --all takes no value");
 }
 
 /*---------------------------------------------------------------------------
@@ -453,6 +461,130 @@ static void test_signals(void)
 	ret = run_loop_with_signal(SIGINT);
 	check(ret == MCTL_EXIT_INTERRUPTED && ret == 130,
 	      "SIGINT ends the event loop with 130 (got %d)", ret);
+}
+
+/*---------------------------------------------------------------------------
+ * config.c
+ */
+
+/* Parse @text as FILE "t.conf"; what went to stderr in @err. */
+static void parse_conf(const char *text, struct mctl_conf *c, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct capture cap;
+
+	memset(c, 0, sizeof(*c));
+	capture_start(&cap, STDERR_FILENO);
+	conf_parse_stream(f, "t.conf", c);
+	snprintf(err, errlen, "%s", capture_end(&cap));
+	fclose(f);
+}
+
+/* One bad line: not taken, reported as "t.conf:LINE: ...REASON...". */
+static void expect_conf_error(const char *text, unsigned int line, const char *reason)
+{
+	char err[2048], want[64];
+	struct mctl_conf c;
+
+	parse_conf(text, &c, err, sizeof(err));
+	snprintf(want, sizeof(want), "t.conf:%u: ", line);
+	check(c.errors == 1 && strncmp(err, want, strlen(want)) == 0 && strstr(err, reason) &&
+	      !strchr(err, '\n')[1], "config error '%s' at line %u: %s (got '%s')",
+	      text, line, reason, err);
+	conf_free(&c);
+}
+
+static void test_config(void)
+{
+	const struct mctl_conf_mirror *m;
+	struct mctl_conf c;
+	char err[2048];
+
+	parse_conf("# mirrors\n"
+		   "\n"
+		   "   # indented comment\n"
+		   "db /dev/disk/by-id/wwn-0x5000a /dev/disk/by-id/wwn-0x5000b max-rate=100M region-size=4M\n"
+		   "data\tUUID=0a1b-2c3d   # one leg\n"
+		   "logs PARTUUID=aa-bb /dev/disk/by-path/pci-0000:00:1f.2-ata-3 max-rate=unlimited\n"
+		   "sp \"/dev/disk/by-id/with space\" '/dev/disk/by-id/q\"uote' # quoted\n"
+		   "esc \"/dev/disk/by-id/a\\\"b\"\n"
+		   "last /dev/disk/by-uuid/ffff",	/* no newline at the end */
+		   &c, err, sizeof(err));
+	check(c.errors == 0 && c.n == 6 && !err[0], "config: six mirrors, no error (got %zu, '%s')",
+	      c.n, err);
+	m = conf_find(&c, "db");
+	check(m && m->line == 4 && strcmp(m->primary, "/dev/disk/by-id/wwn-0x5000a") == 0 &&
+	      m->has_secondary && strcmp(m->secondary, "/dev/disk/by-id/wwn-0x5000b") == 0 &&
+	      m->has_max_rate && m->max_rate == 100 << 20 && m->has_region_size &&
+	      m->region_size == 4 << 20, "config: two legs and both options");
+	m = conf_find(&c, "data");
+	check(m && !m->has_secondary && strcmp(m->primary, "/dev/disk/by-uuid/0a1b-2c3d") == 0 &&
+	      !m->has_max_rate && !m->has_region_size,
+	      "config: UUID= is /dev/disk/by-uuid/, one leg, a comment after it");
+	m = conf_find(&c, "logs");
+	check(m && strcmp(m->primary, "/dev/disk/by-partuuid/aa-bb") == 0 &&
+	      strcmp(m->secondary, "/dev/disk/by-path/pci-0000:00:1f.2-ata-3") == 0 &&
+	      m->has_max_rate && m->max_rate == 0, "config: PARTUUID=, by-path, max-rate=unlimited");
+	m = conf_find(&c, "sp");
+	check(m && strcmp(m->primary, "/dev/disk/by-id/with space") == 0 &&
+	      strcmp(m->secondary, "/dev/disk/by-id/q\"uote") == 0,
+	      "config: \"...\" and '...' quoting");
+	m = conf_find(&c, "esc");
+	check(m && strcmp(m->primary, "/dev/disk/by-id/a\"b") == 0, "config: \\\" inside \"...\"");
+	m = conf_find(&c, "last");
+	check(m && strcmp(m->primary, "/dev/disk/by-uuid/ffff") == 0,
+	      "config: last line without a newline");
+	check(!conf_find(&c, "nosuch"), "config: conf_find of an unknown name");
+	conf_free(&c);
+
+	/* A bad line is left out; the others count. */
+	parse_conf("a /dev/disk/by-id/x\nb /dev/sdb\nc /dev/disk/by-id/y\n", &c, err, sizeof(err));
+	check(c.errors == 1 && c.n == 2 && conf_find(&c, "a") && conf_find(&c, "c") &&
+	      !conf_find(&c, "b") && strncmp(err, "t.conf:2: ", 10) == 0,
+	      "config: a bad line is reported and the others stay (got '%s')", err);
+	conf_free(&c);
+
+	expect_conf_error("x /dev/sdb\n", 1, "not a stable name");
+	expect_conf_error("x /dev/disk/by-id/a /dev/sdc\n", 1, "secondary '/dev/sdc'");
+	expect_conf_error("x /dev/disk/by-id/a/../../../sda\n", 1, "not a stable name");
+	expect_conf_error("x /dev/disk/by-id/\n", 1, "not a stable name");
+	expect_conf_error("x UUID=\n", 1, "empty");
+	expect_conf_error("\n\nx\n", 3, "no primary");
+	expect_conf_error("x max-rate=1M\n", 1, "no primary");
+	expect_conf_error(".x /dev/disk/by-id/a\n", 1, "invalid mirror name '.x'");
+	expect_conf_error("x /dev/disk/by-id/a speed=1M\n", 1, "unknown option or leg 'speed=1M'");
+	expect_conf_error("x /dev/disk/by-id/a sdb\n", 1, "unknown option or leg 'sdb'");
+	expect_conf_error("x /dev/disk/by-id/a max-rate\n", 1, "needs =VALUE");
+	expect_conf_error("x /dev/disk/by-id/a max-rate=fast\n", 1, "max-rate 'fast'");
+	expect_conf_error("x /dev/disk/by-id/a region-size=3M\n", 1, "region-size '3M'");
+	expect_conf_error("x /dev/disk/by-id/a max-rate=1M max-rate=2M\n", 1, "given twice");
+	expect_conf_error("x /dev/disk/by-id/a /dev/disk/by-id/b /dev/disk/by-id/c\n", 1, "a third leg");
+	expect_conf_error("x /dev/disk/by-id/a max-rate=1M /dev/disk/by-id/b\n", 1,
+			  "a leg after an option");
+	expect_conf_error("x /dev/disk/by-id/a /dev/disk/by-id/a\n", 1, "are both");
+	expect_conf_error("x \"/dev/disk/by-id/a\n", 1, "unterminated \"");
+	expect_conf_error("x '/dev/disk/by-id/a\n", 1, "unterminated '");
+	expect_conf_error("x /dev/disk/by-id/a#b\n", 1, "'#' inside a field");
+	expect_conf_error("x /dev/disk/by-id/a\nx /dev/disk/by-id/b\n", 2,
+			  "mirror 'x' already defined at line 1");
+	expect_conf_error("x /dev/disk/by-id/a\ny /dev/disk/by-id/b /dev/disk/by-id/a\n", 2,
+			  "/dev/disk/by-id/a is already a leg of mirror 'x' (line 1)");
+	expect_conf_error("x /dev/disk/by-id/a UUID=1 a b c d e f\n", 1, "too many fields");
+
+	{
+		static char big[CONF_LINE_MAX + 64];
+
+		memset(big, 'a', sizeof(big) - 1);
+		memcpy(big + sizeof(big) - 22, "\nz /dev/disk/by-id/z\n", 21);
+		parse_conf(big, &c, err, sizeof(err));
+		check(c.errors == 1 && c.n == 1 && conf_find(&c, "z") && strstr(err, "t.conf:1: line longer"),
+		      "config: an overlong line is one error, the next line counts (got '%s')", err);
+		conf_free(&c);
+	}
+
+	memset(&c, 0, sizeof(c));
+	check(conf_parse_file("/nonexistent/mirrors.conf", &c) == -ENOENT,
+	      "config: a missing file is -ENOENT");
 }
 
 /* create --wait without SECONDARY is refused before anything is opened or sent. */
@@ -933,6 +1065,7 @@ int main(int argc, char **argv)
 	test_json_array();
 	test_cmdline();
 	test_signals();
+	test_config();
 	test_create_wait_single();
 	test_help();
 	test_replies();
