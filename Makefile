@@ -27,9 +27,15 @@ UDEVDIR ?= $(or $(call pc_var,udevdir,udev),/lib/udev)
 SYSTEMDUNITDIR ?= $(or $(call pc_var,systemdsystemunitdir,systemd),/lib/systemd/system)
 MODULESLOADDIR ?= $(or $(call pc_var,modulesloaddir,systemd),/usr/lib/modules-load.d)
 
-# System integration files: source in dist/, installed as the name after ':'.
+SBINDIR ?= $(PREFIX)/sbin
+
+# System integration files: source in dist/, installed as the name after
+# ':'.  A .in file has @SBINDIR@ replaced by where mirrorctl goes.
 DIST_FILES := \
-	dist/modules-load.d/blkmirror.conf:$(MODULESLOADDIR)/blkmirror.conf
+	dist/modules-load.d/blkmirror.conf:$(MODULESLOADDIR)/blkmirror.conf \
+	dist/udev/60-blkmirror.rules:$(UDEVDIR)/rules.d/60-blkmirror.rules \
+	dist/systemd/blkmirror@.service.in:$(SYSTEMDUNITDIR)/blkmirror@.service \
+	dist/systemd/blkmirror.target:$(SYSTEMDUNITDIR)/blkmirror.target
 KVER_RUNNING := $(shell uname -r)
 # Version order, not string order: 6.10 is newer than 6.9.
 KDIR_DEBIAN := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1)
@@ -83,15 +89,20 @@ demo:
 
 install: install-ctl
 	@set -e; for f in $(DIST_FILES); do \
-		echo "install -D -m 0644 $${f%%:*} $(DESTDIR)$${f#*:}"; \
-		install -D -m 0644 "$${f%%:*}" "$(DESTDIR)$${f#*:}"; \
+		src=$${f%%:*} dst="$(DESTDIR)$${f#*:}"; \
+		echo "install -D -m 0644 $$src $$dst"; \
+		case $$src in \
+		*.in) mkdir -p "$$(dirname "$$dst")"; \
+		      sed 's|@SBINDIR@|$(SBINDIR)|g' "$$src" >"$$dst"; chmod 0644 "$$dst" ;; \
+		*) install -D -m 0644 "$$src" "$$dst" ;; \
+		esac; \
 	done
 
 install-ctl: ctl
-	$(MAKE) -C ctl install PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"
+	$(MAKE) -C ctl install PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)"
 
 uninstall:
-	$(MAKE) -C ctl uninstall PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"
+	$(MAKE) -C ctl uninstall PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" SBINDIR="$(SBINDIR)"
 	rm -f $(foreach f,$(DIST_FILES),"$(DESTDIR)$(lastword $(subst :, ,$(f)))")
 
 # DKMS: the module's sources only (what dkms.conf's MAKE needs), as a

@@ -35,6 +35,9 @@ EXPECTED="
 /usr/share/doc/blkmirror/mirrors.conf.example
 /usr/share/bash-completion/completions/mirrorctl
 /usr/lib/modules-load.d/blkmirror.conf
+/lib/udev/rules.d/60-blkmirror.rules
+/lib/systemd/system/blkmirror@.service
+/lib/systemd/system/blkmirror.target
 "
 
 d=$W/install-dest
@@ -49,6 +52,8 @@ for f in $EXPECTED; do
 done
 [ -x "$d/usr/sbin/mirrorctl" ]
 ok $? "mirrorctl is executable"
+grep -q '^ExecStart=/usr/sbin/mirrorctl up %i$' "$d/lib/systemd/system/blkmirror@.service"
+ok $? "blkmirror@.service runs the installed mirrorctl (@SBINDIR@ replaced)"
 extra=$(cd "$d" && find . -type f | sed 's|^\.||' | while read -r f; do
 	case " $(echo $EXPECTED) " in *" $f "*) ;; *) echo "$f" ;; esac
 done)
