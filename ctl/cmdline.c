@@ -157,7 +157,8 @@ static void print_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("Usage: " PROG " [-h|--help] [-V|--version] [-j|--json] COMMAND [ARGUMENTS]\n\nCommands:\n", f);
+	fputs("Usage: " PROG " [-h|--help] [-V|--version] [-j|--json] COMMAND [ARGUMENTS]\n\n"
+	      "Commands:\n", f);
 	for_each_visible_cmd(i) {
 		fputs("  ", f);
 		print_synopsis(f, &commands[i]);

@@ -1049,10 +1049,27 @@ static void dump_uapi(void)
 	DUMP("enum", BLKMIRROR_LEG_SECONDARY);
 }
 
+/* `unit conf FILE`: FILE parses with no error and has @want mirrors. */
+static void check_conf_file(const char *file, const char *want)
+{
+	struct mctl_conf c = { 0 };
+	int err;
+
+	err = conf_parse_file(file, &c);
+	check(err == 0 && c.errors == 0 && c.n == strtoul(want, NULL, 10),
+	      "%s parses: %s mirrors, no error (got %zu, %u errors, %d)", file, want,
+	      c.n, c.errors, err);
+	conf_free(&c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "uapi") == 0) {
 		dump_uapi();
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "conf") == 0) {
+		check_conf_file(argv[2], argv[3]);
 		return 0;
 	}
 	test_sizes();
