@@ -253,6 +253,8 @@ int cmd_attach(struct mctl_ctx *ctx)
 	if (!msg)
 		return MCTL_EXIT_FAIL;
 	ret = request_and_show(ctx, msg, print_created);
+	if (!ret)
+		conf_warn_if_stale(ctx, ctx->args.pos[0]);
 	return ret ? ret : then_wait(ctx);
 }
 
@@ -265,10 +267,18 @@ static int show_switched(const struct mirror_msg *m, void *arg)
 	return MCTL_CONTINUE;
 }
 
+/* After a change of legs: does /etc/blkmirror/mirrors.conf still agree? */
+static int legs_changed(struct mctl_ctx *ctx, int ret)
+{
+	if (!ret)
+		conf_warn_if_stale(ctx, ctx->args.pos[0]);
+	return ret;
+}
+
 int cmd_switch(struct mctl_ctx *ctx)
 {
-	return request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_SWITCH, force_attrs,
-						    ARRAY_SIZE(force_attrs)), show_switched);
+	return legs_changed(ctx, request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_SWITCH,
+						force_attrs, ARRAY_SIZE(force_attrs)), show_switched));
 }
 
 static int show_detached(const struct mirror_msg *m, void *arg)
@@ -282,8 +292,8 @@ static int show_detached(const struct mirror_msg *m, void *arg)
 
 int cmd_detach(struct mctl_ctx *ctx)
 {
-	return request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_DETACH, force_attrs,
-						    ARRAY_SIZE(force_attrs)), show_detached);
+	return legs_changed(ctx, request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_DETACH,
+						force_attrs, ARRAY_SIZE(force_attrs)), show_detached));
 }
 
 /*---------------------------------------------------------------------------

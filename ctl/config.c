@@ -44,13 +44,15 @@ conf_error(struct mctl_conf *c, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
 
+	c->errors++;
+	if (c->quiet)
+		return;
 	fflush(stdout);
 	fprintf(stderr, "%s:%u: ", c->file, line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	c->errors++;
 }
 
 /*

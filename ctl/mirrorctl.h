@@ -315,6 +315,7 @@ struct mctl_conf {
 	struct mctl_conf_mirror *m;
 	size_t n;
 	unsigned int errors;		/* bad lines, each reported as FILE:LINE: reason */
+	bool quiet;			/* count bad lines, do not report them */
 };
 
 int conf_parse_stream(FILE *f, const char *file, struct mctl_conf *c);
@@ -322,6 +323,10 @@ int conf_parse_file(const char *path, struct mctl_conf *c);
 void conf_free(struct mctl_conf *c);
 const struct mctl_conf_mirror *conf_find(const struct mctl_conf *c, const char *name);
 
+const char *conf_stale_reason(const struct mctl_conf_mirror *m, const char *conf_primary,
+			      const char *conf_secondary, const char *primary,
+			      const char *secondary, char *buf, size_t len);
+void conf_warn_if_stale(struct mctl_ctx *ctx, const char *name);
 int cmd_up(struct mctl_ctx *ctx);
 int cmd_down(struct mctl_ctx *ctx);
 

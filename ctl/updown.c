@@ -8,6 +8,8 @@
  * machine, or not yet), and brings up the others.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -228,4 +230,83 @@ int cmd_down(struct mctl_ctx *ctx)
 		ret = MCTL_EXIT_FAIL;
 	conf_free(&c);
 	return ret;
+}
+
+/*---------------------------------------------------------------------------
+ * After attach, switch and detach: the file may now say otherwise.
+ *
+ * Nothing is kept on the legs, so `up` trusts the file.  After a switch the
+ * file's PRIMARY is the released old disk: the next `up` would copy its
+ * stale data over the disk that has the live data.  Say so while the
+ * operator is there.
+ */
+
+/*
+ * What the next `up` of @m would do wrong, given the legs the mirror has
+ * now (canonical paths, @secondary NULL for none) and @m's legs resolved
+ * the same way (@conf_primary, @conf_secondary; NULL when not present).
+ * NULL when the file agrees or a leg cannot be told.
+ */
+const char *conf_stale_reason(const struct mctl_conf_mirror *m, const char *conf_primary,
+			      const char *conf_secondary, const char *primary,
+			      const char *secondary, char *buf, size_t len)
+{
+	if (!conf_primary || (m->has_secondary && !conf_secondary))
+		return NULL;
+	if (strcmp(conf_primary, primary) != 0) {
+		if (m->has_secondary)
+			snprintf(buf, len, "names %s as the primary, not %s: the next 'up' would "
+				 "copy it over %s", m->primary, primary, m->secondary);
+		else
+			snprintf(buf, len, "names %s as the primary, not %s: the next 'up' would "
+				 "bring the mirror up on it", m->primary, primary);
+		return buf;
+	}
+	if (m->has_secondary && !secondary) {
+		snprintf(buf, len, "still names %s as the secondary: the next 'up' would copy "
+			 "the primary onto it again", m->secondary);
+		return buf;
+	}
+	if (secondary && !m->has_secondary) {
+		snprintf(buf, len, "has no secondary, not %s: the next 'up' would bring the "
+			 "mirror up with one leg", secondary);
+		return buf;
+	}
+	if (secondary && strcmp(conf_secondary, secondary) != 0) {
+		snprintf(buf, len, "names %s as the secondary, not %s: the next 'up' would "
+			 "copy onto that one", m->secondary, secondary);
+		return buf;
+	}
+	return NULL;
+}
+
+static int note_legs(const struct mirror_msg *m, void *arg)
+{
+	char (*legs)[CONF_PATH_MAX] = arg;
+
+	snprintf(legs[0], CONF_PATH_MAX, "%s", m->primary ? m->primary : "");
+	snprintf(legs[1], CONF_PATH_MAX, "%s", m->secondary ? m->secondary : "");
+	return MCTL_CONTINUE;
+}
+
+/* A warning on stderr when the default file disagrees with mirror @name. */
+void conf_warn_if_stale(struct mctl_ctx *ctx, const char *name)
+{
+	char legs[2][CONF_PATH_MAX] = { "", "" }, cp[CONF_PATH_MAX], cs[CONF_PATH_MAX], why[1024];
+	struct mctl_conf c = { .quiet = true };
+	const struct mctl_conf_mirror *m;
+	const char *reason;
+
+	if (conf_parse_file(MCTL_CONF_DEFAULT, &c) < 0)
+		return;
+	m = conf_find(&c, name);
+	if (m && bm_get_mirror(&ctx->nl, name, note_legs, legs) == 0 && legs[0][0]) {
+		reason = conf_stale_reason(m, realpath(m->primary, cp),
+					   m->has_secondary ? realpath(m->secondary, cs) : NULL,
+					   legs[0], legs[1][0] ? legs[1] : NULL, why, sizeof(why));
+		if (reason)
+			errmsg("%s %s: warning: %s:%u %s; update the file", ctx->nl.what, name,
+			       MCTL_CONF_DEFAULT, m->line, reason);
+	}
+	conf_free(&c);
 }

@@ -585,6 +585,50 @@ static void test_config(void)
 	memset(&c, 0, sizeof(c));
 	check(conf_parse_file("/nonexistent/mirrors.conf", &c) == -ENOENT,
 	      "config: a missing file is -ENOENT");
+
+	c = (struct mctl_conf){ .quiet = true };
+	{
+		FILE *f = fmemopen((void *)"x /dev/sdb\n", 11, "r");
+		struct capture cap;
+
+		capture_start(&cap, STDERR_FILENO);
+		conf_parse_stream(f, "t.conf", &c);
+		check(c.errors == 1 && !capture_end(&cap)[0],
+		      "config: quiet counts a bad line and prints nothing");
+		fclose(f);
+	}
+	conf_free(&c);
+}
+
+/* What attach, switch and detach warn about: the file left behind. */
+static void test_config_stale(void)
+{
+	struct mctl_conf_mirror two = { .name = "db", .primary = "/dev/disk/by-id/a",
+					.secondary = "/dev/disk/by-id/b", .has_secondary = true };
+	struct mctl_conf_mirror one = { .name = "db", .primary = "/dev/disk/by-id/a" };
+	const char *r;
+	char buf[512];
+
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sda", "/dev/sdb", buf, sizeof(buf));
+	check(!r, "stale: file and mirror agree (two legs)");
+	r = conf_stale_reason(&one, "/dev/sda", NULL, "/dev/sda", NULL, buf, sizeof(buf));
+	check(!r, "stale: file and mirror agree (one leg)");
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sdb", NULL, buf, sizeof(buf));
+	check(r && strstr(r, "names /dev/disk/by-id/a as the primary, not /dev/sdb: the next "
+			  "'up' would copy it over /dev/disk/by-id/b"),
+	      "stale: after a switch the old primary would be copied over the new (got '%s')",
+	      r ? r : "");
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sda", NULL, buf, sizeof(buf));
+	check(r && strstr(r, "still names /dev/disk/by-id/b as the secondary"),
+	      "stale: after a detach (got '%s')", r ? r : "");
+	r = conf_stale_reason(&one, "/dev/sda", NULL, "/dev/sda", "/dev/sdc", buf, sizeof(buf));
+	check(r && strstr(r, "has no secondary, not /dev/sdc"), "stale: after an attach (got '%s')",
+	      r ? r : "");
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sda", "/dev/sdc", buf, sizeof(buf));
+	check(r && strstr(r, "names /dev/disk/by-id/b as the secondary, not /dev/sdc"),
+	      "stale: another secondary attached (got '%s')", r ? r : "");
+	r = conf_stale_reason(&two, NULL, "/dev/sdb", "/dev/sdb", NULL, buf, sizeof(buf));
+	check(!r, "stale: nothing said when a configured leg is not present");
 }
 
 /* create --wait without SECONDARY is refused before anything is opened or sent. */
@@ -1083,6 +1127,7 @@ int main(int argc, char **argv)
 	test_cmdline();
 	test_signals();
 	test_config();
+	test_config_stale();
 	test_create_wait_single();
 	test_help();
 	test_replies();
