@@ -30,7 +30,7 @@ struct mctl_option {
 
 static const struct mctl_option options[OPT_COUNT] = {
 	[OPT_JSON] = { "json", NULL, NULL,
-		"print JSON, one object per line (fields in mirrorctl(8))" },
+		"print JSON (fields in mirrorctl(8)); also -j/--json before the command" },
 	[OPT_WAIT] = { "wait", NULL, NULL,
 		"then wait until the mirror is in sync, as 'wait' does" },
 	[OPT_FORCE] = { "force", NULL, NULL,
@@ -43,6 +43,10 @@ static const struct mctl_option options[OPT_COUNT] = {
 		"give up after SECONDS (exit 5)" },
 	[OPT_NO_WAIT] = { "no-wait", NULL, NULL,
 		"return once the teardown has begun, not when it is over" },
+	[OPT_ALL] = { "all", NULL, NULL,
+		"every mirror of the configuration file" },
+	[OPT_CONFIG] = { "config", "FILE", NULL,	/* a string: no parser */
+		"configuration file (default " MCTL_CONF_DEFAULT ")" },
 };
 
 static int cmd_help(struct mctl_ctx *ctx);
@@ -96,6 +100,15 @@ static const struct mctl_cmd commands[] = {
 	    "interrupted.", cmd_monitor, CMD_NETLINK, { 0 } },
 	{ "set", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_MAX_RATE),
 	    "Change settings of mirror NAME.", cmd_set, CMD_NETLINK, { 0 } },
+	{ "up", { { "NAME", ARG_NEW_NAME, true } }, OPT_BIT(OPT_ALL) | OPT_BIT(OPT_CONFIG),
+	    "Bring up mirror NAME, or --all, as the configuration file describes\n"
+	    "it (blkmirror.conf(5)).  Already up is fine; with --all, a mirror a leg\n"
+	    "of which is not present is skipped.",
+	    cmd_up, 0, { 0 } },	/* opens netlink itself, after reading the file */
+	{ "down", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_ALL) | OPT_BIT(OPT_CONFIG),
+	    "Take mirror NAME, or every configured mirror (--all), down: destroy\n"
+	    "it, waiting for the teardown.  Already down is fine.",
+	    cmd_down, 0, { 0 } },
 	{ "version", { { 0 } }, OPT_BIT(OPT_JSON),
 	    "Print the version of mirrorctl and of the loaded kernel module.",
 	    cmd_version, 0, { 0 } },
@@ -144,7 +157,8 @@ static void print_usage(FILE *f)
 {
 	size_t i;
 
-	fputs("Usage: " PROG " [-h|--help] [-V|--version] COMMAND [ARGUMENTS]\n\nCommands:\n", f);
+	fputs("Usage: " PROG " [-h|--help] [-V|--version] [-j|--json] COMMAND [ARGUMENTS]\n\n"
+	      "Commands:\n", f);
 	for_each_visible_cmd(i) {
 		fputs("  ", f);
 		print_synopsis(f, &commands[i]);
@@ -261,7 +275,7 @@ static int cmd_bash_completion(struct mctl_ctx *ctx)
 	       "\tcase \" $valued \" in *\" $prev \"*) return;; esac\n\n"
 	       "\tcase $cmd in\n"
 	       "\t\"\")\n"
-	       "\t\tCOMPREPLY=($(compgen -W \"$commands -h --help -V --version\" -- \"$cur\"))\n"
+	       "\t\tCOMPREPLY=($(compgen -W \"$commands -h --help -V --version -j --json\" -- \"$cur\"))\n"
 	       "\t\treturn\n\t\t;;\n");
 	for_each_visible_cmd(i)
 		print_completion_case(&commands[i]);
@@ -315,7 +329,9 @@ static int parse_option(struct mctl_ctx *ctx, char **argv, int *i)
 		return usage_error(cmd, "option '--%s' needs %s", options[o].name,
 				   options[o].metavar);
 	}
-	if (value && options[o].parse(value, &ctx->args.val[o], &why) < 0) {
+	if (value && !options[o].parse)
+		ctx->args.str[o] = value;
+	else if (value && options[o].parse(value, &ctx->args.val[o], &why) < 0) {
 		fprintf(stderr, PROG ": %s: --%s '%s': %s\n", cmd->name, options[o].name,
 			value, why);
 		return MCTL_EXIT_USAGE;
@@ -395,12 +411,20 @@ int parse_cmd_args(struct mctl_ctx *ctx, int argc, char **argv)
 	return MCTL_CONTINUE;
 }
 
-/* Global options, then the command.  Returns MCTL_CONTINUE or an exit code. */
+/*
+ * Global options, then the command.  -j/--json before the command is the
+ * command's --json (as `ip -j`), for the commands that take it.  Returns
+ * MCTL_CONTINUE or an exit code.
+ */
 int parse_cmdline(struct mctl_ctx *ctx, int argc, char **argv)
 {
-	int i;
+	int i, ret;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-j") == 0 || strcmp(argv[i], "--json") == 0) {
+			ctx->global_json = true;
+			continue;
+		}
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			print_usage(stdout);
 			return MCTL_EXIT_OK;
@@ -417,10 +441,21 @@ int parse_cmdline(struct mctl_ctx *ctx, int argc, char **argv)
 	if (!ctx->cmd)
 		return usage_error(NULL, "unknown command '%s'", argv[i]);
 	ctx->nl.what = ctx->cmd->name;
-	return parse_cmd_args(ctx, argc - i - 1, argv + i + 1);
+	ret = parse_cmd_args(ctx, argc - i - 1, argv + i + 1);
+	if (ret != MCTL_CONTINUE || !ctx->global_json)
+		return ret;
+	if (!(ctx->cmd->opts & OPT_BIT(OPT_JSON)))
+		return usage_error(ctx->cmd, "no JSON output: '%s' takes no --json",
+				   ctx->cmd->name);
+	ctx->args.given |= OPT_BIT(OPT_JSON);
+	ctx->json = true;
+	return MCTL_CONTINUE;
 }
 
-/* Parse, connect if the command talks to the kernel, run it. */
+/*
+ * Parse, connect if the command talks to the kernel, run it.  Output that
+ * could not be written (a full disk, /dev/full) fails the command.
+ */
 int mctl_main(int argc, char **argv)
 {
 	struct mctl_ctx ctx = { 0 };
@@ -428,7 +463,7 @@ int mctl_main(int argc, char **argv)
 
 	ret = parse_cmdline(&ctx, argc, argv);
 	if (ret != MCTL_CONTINUE)
-		return ret;
+		goto check;
 	ctx.nl.object = ctx.args.pos[0];
 	if (ctx.cmd->flags & CMD_NETLINK) {
 		ret = bm_open(&ctx.nl);
@@ -439,5 +474,8 @@ int mctl_main(int argc, char **argv)
 out:
 	if (ctx.nl.sk)
 		bm_close(&ctx.nl);
+check:
+	if (check_stdout() && ret == MCTL_EXIT_OK)
+		ret = MCTL_EXIT_FAIL;
 	return ret;
 }

@@ -132,7 +132,9 @@ static int print_created(const struct mirror_msg *m, void *arg)
 
 	reply_shown = true;
 	if (ctx->json)
-		print_mirror_json(m, true);
+		print_mirror_json(m, true, NULL);
+	else if (ctx->cmd && ctx->cmd->handler == cmd_up)	/* several: say which */
+		printf("%s /dev/%s\n", m->name ? m->name : "?", m->disk_name ? m->disk_name : "?");
 	else
 		printf("/dev/%s\n", m->disk_name ? m->disk_name : "?");
 	fflush(stdout);
@@ -251,6 +253,8 @@ int cmd_attach(struct mctl_ctx *ctx)
 	if (!msg)
 		return MCTL_EXIT_FAIL;
 	ret = request_and_show(ctx, msg, print_created);
+	if (!ret)
+		conf_warn_if_stale(ctx, ctx->args.pos[0]);
 	return ret ? ret : then_wait(ctx);
 }
 
@@ -263,10 +267,18 @@ static int show_switched(const struct mirror_msg *m, void *arg)
 	return MCTL_CONTINUE;
 }
 
+/* After a change of legs: does /etc/blkmirror/mirrors.conf still agree? */
+static int legs_changed(struct mctl_ctx *ctx, int ret)
+{
+	if (!ret)
+		conf_warn_if_stale(ctx, ctx->args.pos[0]);
+	return ret;
+}
+
 int cmd_switch(struct mctl_ctx *ctx)
 {
-	return request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_SWITCH, force_attrs,
-						    ARRAY_SIZE(force_attrs)), show_switched);
+	return legs_changed(ctx, request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_SWITCH,
+						force_attrs, ARRAY_SIZE(force_attrs)), show_switched));
 }
 
 static int show_detached(const struct mirror_msg *m, void *arg)
@@ -280,8 +292,8 @@ static int show_detached(const struct mirror_msg *m, void *arg)
 
 int cmd_detach(struct mctl_ctx *ctx)
 {
-	return request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_DETACH, force_attrs,
-						    ARRAY_SIZE(force_attrs)), show_detached);
+	return legs_changed(ctx, request_and_show(ctx, mirror_request(ctx, BLKMIRROR_CMD_DETACH,
+						force_attrs, ARRAY_SIZE(force_attrs)), show_detached));
 }
 
 /*---------------------------------------------------------------------------
@@ -317,41 +329,57 @@ int cmd_set(struct mctl_ctx *ctx)
  * list, status
  */
 
-static int list_one(const struct mirror_msg *m, void *arg)
-{
-	struct mctl_ctx *ctx = arg;
+/*
+ * With --json, list and status of every mirror print one array (`[]` for
+ * none), one object per line; status NAME prints the one object.  A dump
+ * that fails part-way still closes the array it began, so that what was
+ * printed parses; the exit code says it failed.
+ */
+struct dump {
+	struct mctl_ctx *ctx;
+	struct json_array array;
+	bool full;		/* status: every field */
+	unsigned int shown;
+};
 
-	if (ctx->json)
-		print_mirror_json(m, false);
-	else
+static int dump_one(const struct mirror_msg *m, void *arg)
+{
+	struct dump *d = arg;
+
+	if (d->ctx->json) {
+		print_mirror_json(m, d->full, d->ctx->args.pos[0] ? NULL : &d->array);
+	} else if (d->full) {
+		if (d->shown)
+			putchar('\n');
+		print_status(m);
+	} else {
 		print_list_line(m, "");
+	}
+	d->shown++;
 	return MCTL_CONTINUE;
+}
+
+static int dump_mirrors(struct mctl_ctx *ctx, bool full)
+{
+	struct dump d = { .ctx = ctx, .full = full };
+	bool array = ctx->json && !ctx->args.pos[0];
+	int ret;
+
+	json_array_begin(&d.array, stdout);
+	ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], dump_one, &d));
+	if (array && (ret == MCTL_EXIT_OK || d.array.n))
+		json_array_end(&d.array);
+	return ret;
 }
 
 int cmd_list(struct mctl_ctx *ctx)
 {
-	return bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, NULL, list_one, ctx));
-}
-
-static int status_one(const struct mirror_msg *m, void *arg)
-{
-	static bool first = true;
-	struct mctl_ctx *ctx = arg;
-
-	if (ctx->json) {
-		print_mirror_json(m, true);
-		return MCTL_CONTINUE;
-	}
-	if (!first)
-		putchar('\n');
-	first = false;
-	print_status(m);
-	return MCTL_CONTINUE;
+	return dump_mirrors(ctx, false);
 }
 
 int cmd_status(struct mctl_ctx *ctx)
 {
-	return bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], status_one, ctx));
+	return dump_mirrors(ctx, true);
 }
 
 /*---------------------------------------------------------------------------

@@ -180,9 +180,20 @@ bool event_is_new(uint64_t *seen, const struct mirror_msg *m)
 	return true;
 }
 
+/* SIGTERM: 143, SIGINT: 130, as a shell reports a job those signals ended. */
+static int signal_exit(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo == SIGTERM)
+		return MCTL_EXIT_TERMINATED;
+	return MCTL_EXIT_INTERRUPTED;
+}
+
 /*
  * Deliver events until a handler returns an exit code, the timeout passes
- * (MCTL_EXIT_TIMEOUT) or SIGINT/SIGTERM arrives (MCTL_EXIT_INTERRUPTED).
+ * (MCTL_EXIT_TIMEOUT), SIGINT arrives (MCTL_EXIT_INTERRUPTED) or SIGTERM
+ * (MCTL_EXIT_TERMINATED).
  */
 int events_run(struct event_loop *loop)
 {
@@ -215,7 +226,7 @@ int events_run(struct event_loop *loop)
 			return MCTL_EXIT_FAIL;
 		}
 		if (pfd[1].revents)
-			return MCTL_EXIT_INTERRUPTED;
+			return signal_exit(loop->sigfd);
 		if (pfd[0].revents)
 			ret = drain_events(loop);
 		else if (n == 0 && loop->on_idle)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A minimal JSON writer: flat objects with nested objects, one object per
- * line.  Each object is flushed when it ends, so a reader of `monitor
- * --json` sees every event as it happens.
+ * line, and arrays of such objects (`list --json`, `status --json`), one
+ * element per line between "[" and "]".  Each object is flushed when it
+ * ends, so a reader of `monitor --json` sees every event as it happens.
  */
 #include <string.h>
 
@@ -83,13 +84,37 @@ void json_begin(struct json *j, FILE *f)
 {
 	j->f = f;
 	j->need_comma = false;
+	j->array = NULL;
 	putc('{', f);
 }
 
+/* An object that is the next element of @a. */
+void json_begin_in(struct json *j, struct json_array *a)
+{
+	putc(a->n++ ? ',' : '[', a->f);
+	putc('\n', a->f);
+	json_begin(j, a->f);
+	j->array = a;
+}
+
+/* Inside an array, the comma or the "]" ends the line. */
 void json_end(struct json *j)
 {
-	fputs("}\n", j->f);
+	fputs(j->array ? "}" : "}\n", j->f);
 	fflush(j->f);
+}
+
+void json_array_begin(struct json_array *a, FILE *f)
+{
+	a->f = f;
+	a->n = 0;
+}
+
+/* "[]" for no element, else the last element's line ends, then "]". */
+void json_array_end(struct json_array *a)
+{
+	fputs(a->n ? "\n]\n" : "[]\n", a->f);
+	fflush(a->f);
 }
 
 void json_str(struct json *j, const char *key, const char *val)

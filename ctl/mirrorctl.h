@@ -25,7 +25,8 @@ enum mctl_exit {
 	MCTL_EXIT_DEGRADED	= 6,
 	MCTL_EXIT_DESTROYED	= 7,
 	MCTL_EXIT_DETACHED	= 8,	/* wait: the secondary was detached */
-	MCTL_EXIT_INTERRUPTED	= 130,	/* wait stopped by SIGINT/SIGTERM, as a shell would */
+	MCTL_EXIT_INTERRUPTED	= 130,	/* wait stopped by SIGINT, as a shell would (128 + 2) */
+	MCTL_EXIT_TERMINATED	= 143,	/* wait, monitor stopped by SIGTERM (128 + 15) */
 };
 
 /* Returned by event handlers that want the event loop to go on. */
@@ -44,6 +45,8 @@ enum mctl_opt {
 	OPT_WAIT,
 	OPT_JSON,
 	OPT_NO_WAIT,
+	OPT_ALL,
+	OPT_CONFIG,
 	OPT_COUNT
 };
 
@@ -70,6 +73,7 @@ struct mctl_args {
 	int npos;
 	unsigned int given;		/* OPT_BIT() of each option seen */
 	uint64_t val[OPT_COUNT];	/* parsed value of each option taking one */
+	const char *str[OPT_COUNT];	/* the value of a string option (--config) */
 };
 
 static inline bool opt_given(const struct mctl_args *a, enum mctl_opt o)
@@ -114,6 +118,7 @@ struct mctl_ctx {
 	struct mctl_args args;
 	struct mctl_nl nl;
 	bool json;
+	bool global_json;		/* -j/--json before the command */
 };
 
 /*
@@ -230,17 +235,27 @@ char *fmt_devt(uint32_t devt, char buf[FMT_LEN]);
 char *fmt_pause(uint64_t usec, char buf[FMT_LEN]);
 
 /*---------------------------------------------------------------------------
- * JSON writer (json.c): one object per line, flushed at its end.
+ * JSON writer (json.c): one object per line, flushed at its end; an array
+ * is "[", one object per line with commas, "]" (or "[]").
  */
+
+struct json_array {
+	FILE *f;
+	unsigned int n;			/* elements so far */
+};
 
 struct json {
 	FILE *f;
 	bool need_comma;
+	struct json_array *array;	/* the array this object is in, or NULL */
 };
 
 void json_escape(FILE *f, const char *s);
 void json_begin(struct json *j, FILE *f);
+void json_begin_in(struct json *j, struct json_array *a);
 void json_end(struct json *j);
+void json_array_begin(struct json_array *a, FILE *f);
+void json_array_end(struct json_array *a);
 void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_null(struct json *j, const char *key);
@@ -255,7 +270,8 @@ void json_obj_end(struct json *j);
 const char *state_name(uint32_t state);
 void print_list_line(const struct mirror_msg *m, const char *prefix);
 void print_status(const struct mirror_msg *m);
-void print_mirror_json(const struct mirror_msg *m, bool full);
+void print_mirror_json(const struct mirror_msg *m, bool full, struct json_array *a);
+int check_stdout(void);
 void print_event(const struct mirror_msg *m, bool json);
 void print_failure(FILE *f, const struct mirror_msg *m);
 void print_switched(const struct mirror_msg *m, bool json);
@@ -275,6 +291,44 @@ int cmd_set(struct mctl_ctx *ctx);
 int cmd_list(struct mctl_ctx *ctx);
 int cmd_status(struct mctl_ctx *ctx);
 int cmd_version(struct mctl_ctx *ctx);
+
+/*---------------------------------------------------------------------------
+ * Configuration file (config.c), blkmirror.conf(5)
+ */
+
+#define MCTL_CONF_DEFAULT	"/etc/blkmirror/mirrors.conf"
+#define CONF_PATH_MAX		4096
+#define CONF_LINE_MAX		4096	/* longer lines are an error */
+
+struct mctl_conf_mirror {
+	char name[BLKMIRROR_NAME_MAX + 1];
+	char primary[CONF_PATH_MAX];	/* a stable path; UUID= made /dev/disk/by-uuid/ */
+	char secondary[CONF_PATH_MAX];
+	bool has_secondary;
+	bool has_max_rate, has_region_size;
+	uint64_t max_rate, region_size;
+	unsigned int line;
+};
+
+struct mctl_conf {
+	const char *file;
+	struct mctl_conf_mirror *m;
+	size_t n;
+	unsigned int errors;		/* bad lines, each reported as FILE:LINE: reason */
+	bool quiet;			/* count bad lines, do not report them */
+};
+
+int conf_parse_stream(FILE *f, const char *file, struct mctl_conf *c);
+int conf_parse_file(const char *path, struct mctl_conf *c);
+void conf_free(struct mctl_conf *c);
+const struct mctl_conf_mirror *conf_find(const struct mctl_conf *c, const char *name);
+
+const char *conf_stale_reason(const struct mctl_conf_mirror *m, const char *conf_primary,
+			      const char *conf_secondary, const char *primary,
+			      const char *secondary, char *buf, size_t len);
+void conf_warn_if_stale(struct mctl_ctx *ctx, const char *name);
+int cmd_up(struct mctl_ctx *ctx);
+int cmd_down(struct mctl_ctx *ctx);
 
 /* cmdline.c */
 extern const char mctl_version[];

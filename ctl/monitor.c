@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `monitor`: the current state of the mirrors, then every event, one line
- * each, until SIGINT or SIGTERM.  Subscribes before reading state, like
- * wait.c, and drops the events that the state already covers by their
- * per-mirror sequence number, so nothing is missed or shown twice.
+ * each, until SIGINT (exit 0: the way to stop it at a terminal), SIGTERM
+ * (exit 143, as for any job a TERM ended) or a failed write to stdout.
+ * Subscribes before reading state, like wait.c, and drops the events that
+ * the state already covers by their per-mirror sequence number, so
+ * nothing is missed or shown twice.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -66,12 +68,11 @@ static int show_state(const struct mirror_msg *m, void *arg)
 		s->listed = true;
 	}
 	if (mon->ctx->json) {
-		print_mirror_json(m, true);
+		print_mirror_json(m, true, NULL);
 	} else {
 		print_list_line(m, "state     ");
-		fflush(stdout);
 	}
-	return MCTL_CONTINUE;
+	return check_stdout() ? MCTL_EXIT_FAIL : MCTL_CONTINUE;
 }
 
 static int show_event(const struct mirror_msg *m, void *arg)
@@ -97,7 +98,7 @@ static int show_event(const struct mirror_msg *m, void *arg)
 	if (s && m->cmd == BLKMIRROR_EVENT_DESTROYED)
 		s->seq = 0;
 	print_event(m, mon->ctx->json);
-	return MCTL_CONTINUE;
+	return check_stdout() ? MCTL_EXIT_FAIL : MCTL_CONTINUE;
 }
 
 /*

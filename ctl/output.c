@@ -4,6 +4,7 @@
  * `monitor` lines, and the JSON objects with their documented field names
  * (mirrorctl.8 lists them; renaming one breaks users' scripts).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -19,6 +20,26 @@ void errmsg(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/*
+ * Whatever was written to stdout got there: a full disk or a closed file
+ * is an error, not a silent exit 0 (as coreutils' close_stdout).  Reports
+ * it once; MCTL_EXIT_OK or MCTL_EXIT_FAIL.
+ */
+int check_stdout(void)
+{
+	static bool reported;
+	int err = 0;
+
+	if (fflush(stdout) == EOF)
+		err = errno;
+	if (!err && !ferror(stdout))
+		return MCTL_EXIT_OK;
+	if (!reported)
+		errmsg("write error on standard output: %s", err ? strerror(err) : "I/O error");
+	reported = true;
+	return MCTL_EXIT_FAIL;
 }
 
 const char *state_name(uint32_t state)
@@ -251,12 +272,18 @@ static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool 
 		json_null(j, "secondary_stats");
 }
 
-/* A mirror object: @full for status/create, otherwise the list fields. */
-void print_mirror_json(const struct mirror_msg *m, bool full)
+/*
+ * A mirror object: @full for status/create, otherwise the list fields; an
+ * element of @a (list, status of every mirror) or a document of its own.
+ */
+void print_mirror_json(const struct mirror_msg *m, bool full, struct json_array *a)
 {
 	struct json j;
 
-	json_begin(&j, stdout);
+	if (a)
+		json_begin_in(&j, a);
+	else
+		json_begin(&j, stdout);
 	json_mirror_fields(&j, m, full);
 	json_end(&j);
 }

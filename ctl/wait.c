@@ -366,8 +366,8 @@ int destroy_and_wait(struct mctl_ctx *ctx, struct nl_msg *msg)
 	if (ret == MCTL_EXIT_TIMEOUT)
 		errmsg("%s %s: teardown not over after %llu seconds (a leg is not answering?); it goes on in the kernel",
 		       ctx->nl.what, w.name, (unsigned long long)ctx->args.val[OPT_TIMEOUT]);
-	else if (ret == MCTL_EXIT_INTERRUPTED)
-		errmsg("%s %s: interrupted; the teardown goes on in the kernel",
-		       ctx->nl.what, w.name);
+	else if (ret == MCTL_EXIT_INTERRUPTED || ret == MCTL_EXIT_TERMINATED)
+		errmsg("%s %s: %s; the teardown goes on in the kernel", ctx->nl.what, w.name,
+		       ret == MCTL_EXIT_TERMINATED ? "terminated" : "interrupted");
 	return ret;
 }

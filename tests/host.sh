@@ -70,11 +70,11 @@ bm_build() {
 		[ -e "$BM_KO" ] || { echo "# make module made no $BM_KO"; return 1; }
 	fi
 	if [ -z "$BM_CTL" ]; then
-		bm_run_logged "$_o/build-ctl.log" make -C "$BM_TOP" ctl || return 1
+		bm_run_logged "$_o/build-ctl.log" make -C "$BM_TOP" ctl WERROR=1 || return 1
 		BM_CTL=$BM_TOP/ctl/mirrorctl
 		[ -e "$BM_CTL" ] || { echo "# make ctl made no $BM_CTL"; return 1; }
 	fi
-	bm_run_logged "$_o/build-tools.log" make -C "$BM_TESTS/tools" O="$BM_TOOLS" ||
+	bm_run_logged "$_o/build-tools.log" make -C "$BM_TESTS/tools" O="$BM_TOOLS" WERROR=1 ||
 		return 1
 }
 

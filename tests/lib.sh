@@ -321,7 +321,7 @@ assert_kernel_refuses() {
 # assert_no_mirrors: nothing left behind by a refusal or a destroy.
 assert_no_mirrors() {
 	_l=$(mirrorctl list --json) || fail "mirrorctl list failed"
-	assert_eq "" "$_l" "mirrorctl list --json"
+	assert_eq "[]" "$_l" "mirrorctl list --json"
 	for _d in /dev/blkmirror*; do
 		[ -e "$_d" ] && fail "$_d still exists"
 	done

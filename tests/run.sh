@@ -10,7 +10,8 @@
 # is non-zero when anything failed.
 #
 # PATTERN selects cases whose "suite/name" matches *PATTERN* (a glob);
-# host unit tests run when there is no pattern or it matches "host/ctl-unit".
+# host unit tests run when there is no pattern or it matches "host/ctl-unit",
+# the install test likewise for "host/install".
 #
 # Crashes: a guest that panics, powers off early or stops making progress
 # (the case's timeout plus a margin) is killed, the case in flight is
@@ -214,18 +215,21 @@ if grep -q '^check:' "$BM_TOP/ctl/Makefile" 2>/dev/null && matches host/ctl-unit
 	UNIT=1
 fi
 
+INSTALL=0
+matches host/install && INSTALL=1
+
 nsuites=$(echo $SUITES | wc -w)
-[ $((nsuites + UNIT + DKMS)) -gt 0 ] || fatal "no test matches '$FILTER'"
+[ $((nsuites + UNIT + INSTALL + DKMS)) -gt 0 ] || fatal "no test matches '$FILTER'"
 
 echo "KTAP version 1"
-echo "1..$((nsuites + UNIT + DKMS))"
+echo "1..$((nsuites + UNIT + INSTALL + DKMS))"
 TOPN=0
 
 # ------------------------------------------------------------ host unit tests
 
 if [ $UNIT -eq 1 ]; then
 	TOPN=$((TOPN + 1))
-	make -s -C "$BM_TOP/ctl" check >"$OUT/ctl-unit.log" 2>&1
+	make -s -C "$BM_TOP/ctl" check WERROR=1 >"$OUT/ctl-unit.log" 2>&1
 	urc=$?
 	up=$(grep -c '^ok ' "$OUT/ctl-unit.log")
 	us=$(grep -c '^ok .*# *SKIP' "$OUT/ctl-unit.log")
@@ -246,8 +250,30 @@ if [ $UNIT -eq 1 ]; then
 	fi
 fi
 
+# host/install: make install and uninstall into a DESTDIR, counted the same way.
+if [ $INSTALL -eq 1 ]; then
+	TOPN=$((TOPN + 1))
+	sh "$BM_TESTS/install.sh" "$BM_TOP" "$OUT" >"$OUT/install-test.log" 2>&1
+	irc=$?
+	ip=$(grep -c '^ok ' "$OUT/install-test.log")
+	if_=$(grep -c '^not ok ' "$OUT/install-test.log")
+	if [ $irc -ne 0 ] && [ "$if_" -eq 0 ]; then
+		echo "not ok - tests/install.sh exited $irc" >>"$OUT/install-test.log"
+		if_=1
+	fi
+	echo "    KTAP version 1"
+	echo "    # Subtest: host/install"
+	sed 's/^/    /' "$OUT/install-test.log"
+	PASS=$((PASS + ip)) FAIL=$((FAIL + if_))
+	if [ "$if_" -eq 0 ]; then
+		echo "ok $TOPN host/install"
+	else
+		echo "not ok $TOPN host/install"
+		FAILED_LOGS="$FAILED_LOGS $OUT/install-test.log $OUT/install.log"
+	fi
+fi
 
-[ -n "$(echo $SUITES)" ] || finish
+[ -n "$(echo $SUITES)" ] || [ $DKMS -eq 1 ] || finish
 
 # ------------------------------------------------------------ guest suites
 

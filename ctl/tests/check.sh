@@ -30,6 +30,46 @@ completion_current() {
 	fi
 }
 
+# Output that cannot be written fails the command (no module needed).
+stdout_errors() {
+	for args in "--help" "help list" "-V"; do
+		# shellcheck disable=SC2086
+		err=$(./mirrorctl $args 2>&1 >/dev/full)
+		rc=$?
+		case $rc:$err in
+		1:*"write error on standard output: No space left on device"*)
+			echo "ok - mirrorctl $args >/dev/full exits 1 with a message" ;;
+		*)
+			echo "not ok - mirrorctl $args >/dev/full exits 1 with a message (got $rc: $err)" ;;
+		esac
+	done
+}
+
+# The shipped example and the man page's EXAMPLE parse as they are.
+config_examples() {
+	tests/unit conf mirrors.conf.example 0
+	sed -n '/^\.SH EXAMPLE/,/^\.SH/{/^\.EX/,/^\.EE/p}' blkmirror.conf.5 | sed '1d;$d' \
+		>tests/.example.conf
+	tests/unit conf tests/.example.conf 3
+	rm -f tests/.example.conf
+}
+
+# Both man pages format without a warning.
+man_pages_clean() {
+	if ! command -v man >/dev/null; then
+		echo "ok - man pages format cleanly # SKIP no man"
+		return
+	fi
+	for page in mirrorctl.8 blkmirror.conf.5; do
+		w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+		if [ -z "$w" ]; then
+			echo "ok - $page formats without warnings"
+		else
+			echo "not ok - $page formats without warnings: $w"
+		fi
+	done
+}
+
 # Every command and option in the help (made from the table) is in the man page.
 man_page_complete() {
 	./mirrorctl --help | sed -n 's/^  \([a-z]\)/\1/p' | while read -r cmd rest; do
@@ -54,6 +94,9 @@ man_page_complete() {
 	completion_current
 	part "completion behaviour" sh tests/completion.sh
 	man_page_complete
+	stdout_errors
+	config_examples
+	man_pages_clean
 } | awk '
 	/^ok / || /^not ok / {
 		n++

@@ -33,7 +33,12 @@ expect() {	# LINE WANT
 	fi
 }
 expect "mirrorctl cr" "create"
-expect "mirrorctl " "create attach switch detach destroy list status wait monitor set version help -h --help -V --version"
+expect "mirrorctl " "create attach switch detach destroy list status wait monitor set up down version help -h --help -V --version -j --json"
+expect "mirrorctl -j st" "status"
+expect "mirrorctl up --" "--help --all --config"
+expect "mirrorctl down " "m0 backup"
+expect "mirrorctl up --config " ""
+expect "mirrorctl -j status " "m0 backup"
 expect "mirrorctl wait " "m0 backup"
 expect "mirrorctl status b" "backup"
 expect "mirrorctl create --r" "--region-size"

@@ -10,10 +10,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <linux/genetlink.h>
@@ -275,6 +277,46 @@ static void test_json(void)
 		   "JSON object");
 }
 
+/* list and status of every mirror: one array, "[]" when empty. */
+static void test_json_array(void)
+{
+	struct json_array a;
+	struct capture c;
+	struct json j;
+	int i;
+
+	capture_start(&c, STDOUT_FILENO);
+	json_array_begin(&a, stdout);
+	json_array_end(&a);
+	expect_str(capture_end(&c), "[]\n", "JSON empty array");
+
+	capture_start(&c, STDOUT_FILENO);
+	json_array_begin(&a, stdout);
+	for (i = 0; i < 2; i++) {
+		json_begin_in(&j, &a);
+		json_u64(&j, "n", i);
+		json_obj_begin(&j, "o");
+		json_null(&j, "x");
+		json_obj_end(&j);
+		json_end(&j);
+	}
+	json_array_end(&a);
+	expect_str(capture_end(&c), "[\n{\"n\":0,\"o\":{\"x\":null}},\n{\"n\":1,\"o\":{\"x\":null}}\n]\n",
+		   "JSON array of two objects, one per line");
+
+	capture_start(&c, STDOUT_FILENO);
+	json_array_begin(&a, stdout);
+	json_begin_in(&j, &a);
+	json_str(&j, "name", "m0");
+	json_end(&j);
+	json_array_end(&a);
+	json_begin(&j, stdout);
+	json_str(&j, "name", "m1");
+	json_end(&j);
+	expect_str(capture_end(&c), "[\n{\"name\":\"m0\"}\n]\n{\"name\":\"m1\"}\n",
+		   "JSON object after an array is on its own line");
+}
+
 /*---------------------------------------------------------------------------
  * cmdline.c
  */
@@ -309,6 +351,16 @@ static void test_cmdline(void)
 	      ctx.args.val[OPT_MAX_RATE] == 10 << 20 && opt_given(&ctx.args, OPT_WAIT) &&
 	      !ctx.json, "create with options, --opt VALUE and --opt=VALUE");
 	check(parse(&ctx, "list", "--json", NULL) == MCTL_CONTINUE && ctx.json, "list --json");
+	check(parse(&ctx, "-j", "list", NULL) == MCTL_CONTINUE && ctx.json &&
+	      opt_given(&ctx.args, OPT_JSON), "-j list is list --json");
+	check(parse(&ctx, "--json", "status", "m0", NULL) == MCTL_CONTINUE && ctx.json &&
+	      ctx.args.npos == 1, "--json status m0 is status m0 --json");
+	check(parse(&ctx, "-j", "monitor", "--json", NULL) == MCTL_CONTINUE && ctx.json,
+	      "-j monitor --json: both are fine");
+	check(parse(&ctx, "-j", "wait", "m0", NULL) == MCTL_EXIT_USAGE,
+	      "-j before a command without --json is a usage error");
+	check(parse(&ctx, "-j", NULL) == MCTL_EXIT_USAGE, "-j alone: no command given");
+	check(parse(&ctx, "list", NULL) == MCTL_CONTINUE && !ctx.json, "list without -j is not JSON");
 	check(parse(&ctx, "status", NULL) == MCTL_CONTINUE && ctx.args.npos == 0,
 	      "status without NAME");
 	check(parse(&ctx, "status", "--", "m0", NULL) == MCTL_CONTINUE && ctx.args.npos == 1,
@@ -359,6 +411,224 @@ static void test_cmdline(void)
 	check(parse(&ctx, "list", "--json=yes", NULL) == MCTL_EXIT_USAGE, "flag with a value");
 	check(parse(&ctx, "wait", "m0", "-t", NULL) == MCTL_EXIT_USAGE, "unknown short option");
 	check(parse(&ctx, "help", "nosuch", NULL) == MCTL_EXIT_USAGE, "help of unknown command");
+	check(parse(&ctx, "up", "--all", "--config", "/tmp/x.conf", NULL) == MCTL_CONTINUE &&
+	      opt_given(&ctx.args, OPT_ALL) && ctx.args.str[OPT_CONFIG] &&
+	      strcmp(ctx.args.str[OPT_CONFIG], "/tmp/x.conf") == 0, "up --all --config FILE");
+	check(parse(&ctx, "down", "db", "--config=/tmp/y", NULL) == MCTL_CONTINUE &&
+	      ctx.args.npos == 1 && strcmp(ctx.args.str[OPT_CONFIG], "/tmp/y") == 0,
+	      "down NAME --config=FILE");
+	check(parse(&ctx, "up", "--config", NULL) == MCTL_EXIT_USAGE, "up --config without FILE");
+	check(parse(&ctx, "up", "--all=1", NULL) == MCTL_EXIT_USAGE, "up --all takes no value");
+}
+
+/*---------------------------------------------------------------------------
+ * events.c: how a signal ends the event loop
+ */
+
+/* A genl socket with nothing to read, and @sig pending on the signalfd. */
+static int run_loop_with_signal(int sig)
+{
+	struct event_loop loop = { .what = "test", .timeout_ms = 5000 };
+	sigset_t set, old;
+	int ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	loop.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	loop.sk = nl_socket_alloc();
+	if (loop.sigfd < 0 || !loop.sk || nl_connect(loop.sk, NETLINK_GENERIC) < 0 ||
+	    nl_socket_set_nonblocking(loop.sk) < 0) {
+		ret = -1;
+		goto out;
+	}
+	kill(getpid(), sig);
+	ret = events_run(&loop);
+out:
+	events_close(&loop);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static void test_signals(void)
+{
+	int ret;
+
+	ret = run_loop_with_signal(SIGTERM);
+	check(ret == MCTL_EXIT_TERMINATED && ret == 143,
+	      "SIGTERM ends the event loop (wait, monitor) with 143 (got %d)", ret);
+	ret = run_loop_with_signal(SIGINT);
+	check(ret == MCTL_EXIT_INTERRUPTED && ret == 130,
+	      "SIGINT ends the event loop with 130 (got %d)", ret);
+}
+
+/*---------------------------------------------------------------------------
+ * config.c
+ */
+
+/* Parse @text as FILE "t.conf"; what went to stderr in @err. */
+static void parse_conf(const char *text, struct mctl_conf *c, char *err, size_t errlen)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct capture cap;
+
+	memset(c, 0, sizeof(*c));
+	capture_start(&cap, STDERR_FILENO);
+	conf_parse_stream(f, "t.conf", c);
+	snprintf(err, errlen, "%s", capture_end(&cap));
+	fclose(f);
+}
+
+/* One bad line: not taken, reported as "t.conf:LINE: ...REASON...". */
+static void expect_conf_error(const char *text, unsigned int line, const char *reason)
+{
+	char err[2048], want[64];
+	struct mctl_conf c;
+
+	parse_conf(text, &c, err, sizeof(err));
+	snprintf(want, sizeof(want), "t.conf:%u: ", line);
+	check(c.errors == 1 && strncmp(err, want, strlen(want)) == 0 && strstr(err, reason) &&
+	      !strchr(err, '\n')[1], "config error '%s' at line %u: %s (got '%s')",
+	      text, line, reason, err);
+	conf_free(&c);
+}
+
+static void test_config(void)
+{
+	const struct mctl_conf_mirror *m;
+	struct mctl_conf c;
+	char err[2048];
+
+	parse_conf("# mirrors\n"
+		   "\n"
+		   "   # indented comment\n"
+		   "db /dev/disk/by-id/wwn-0x5000a /dev/disk/by-id/wwn-0x5000b max-rate=100M region-size=4M\n"
+		   "data\tUUID=0a1b-2c3d   # one leg\n"
+		   "logs PARTUUID=aa-bb /dev/disk/by-path/pci-0000:00:1f.2-ata-3 max-rate=unlimited\n"
+		   "sp \"/dev/disk/by-id/with space\" '/dev/disk/by-id/q\"uote' # quoted\n"
+		   "esc \"/dev/disk/by-id/a\\\"b\"\n"
+		   "last /dev/disk/by-uuid/ffff",	/* no newline at the end */
+		   &c, err, sizeof(err));
+	check(c.errors == 0 && c.n == 6 && !err[0], "config: six mirrors, no error (got %zu, '%s')",
+	      c.n, err);
+	m = conf_find(&c, "db");
+	check(m && m->line == 4 && strcmp(m->primary, "/dev/disk/by-id/wwn-0x5000a") == 0 &&
+	      m->has_secondary && strcmp(m->secondary, "/dev/disk/by-id/wwn-0x5000b") == 0 &&
+	      m->has_max_rate && m->max_rate == 100 << 20 && m->has_region_size &&
+	      m->region_size == 4 << 20, "config: two legs and both options");
+	m = conf_find(&c, "data");
+	check(m && !m->has_secondary && strcmp(m->primary, "/dev/disk/by-uuid/0a1b-2c3d") == 0 &&
+	      !m->has_max_rate && !m->has_region_size,
+	      "config: UUID= is /dev/disk/by-uuid/, one leg, a comment after it");
+	m = conf_find(&c, "logs");
+	check(m && strcmp(m->primary, "/dev/disk/by-partuuid/aa-bb") == 0 &&
+	      strcmp(m->secondary, "/dev/disk/by-path/pci-0000:00:1f.2-ata-3") == 0 &&
+	      m->has_max_rate && m->max_rate == 0, "config: PARTUUID=, by-path, max-rate=unlimited");
+	m = conf_find(&c, "sp");
+	check(m && strcmp(m->primary, "/dev/disk/by-id/with space") == 0 &&
+	      strcmp(m->secondary, "/dev/disk/by-id/q\"uote") == 0,
+	      "config: \"...\" and '...' quoting");
+	m = conf_find(&c, "esc");
+	check(m && strcmp(m->primary, "/dev/disk/by-id/a\"b") == 0, "config: \\\" inside \"...\"");
+	m = conf_find(&c, "last");
+	check(m && strcmp(m->primary, "/dev/disk/by-uuid/ffff") == 0,
+	      "config: last line without a newline");
+	check(!conf_find(&c, "nosuch"), "config: conf_find of an unknown name");
+	conf_free(&c);
+
+	/* A bad line is left out; the others count. */
+	parse_conf("a /dev/disk/by-id/x\nb /dev/sdb\nc /dev/disk/by-id/y\n", &c, err, sizeof(err));
+	check(c.errors == 1 && c.n == 2 && conf_find(&c, "a") && conf_find(&c, "c") &&
+	      !conf_find(&c, "b") && strncmp(err, "t.conf:2: ", 10) == 0,
+	      "config: a bad line is reported and the others stay (got '%s')", err);
+	conf_free(&c);
+
+	expect_conf_error("x /dev/sdb\n", 1, "not a stable name");
+	expect_conf_error("x /dev/disk/by-id/a /dev/sdc\n", 1, "secondary '/dev/sdc'");
+	expect_conf_error("x /dev/disk/by-id/a/../../../sda\n", 1, "not a stable name");
+	expect_conf_error("x /dev/disk/by-id/\n", 1, "not a stable name");
+	expect_conf_error("x UUID=\n", 1, "empty");
+	expect_conf_error("\n\nx\n", 3, "no primary");
+	expect_conf_error("x max-rate=1M\n", 1, "no primary");
+	expect_conf_error(".x /dev/disk/by-id/a\n", 1, "invalid mirror name '.x'");
+	expect_conf_error("x /dev/disk/by-id/a speed=1M\n", 1, "unknown option or leg 'speed=1M'");
+	expect_conf_error("x /dev/disk/by-id/a sdb\n", 1, "unknown option or leg 'sdb'");
+	expect_conf_error("x /dev/disk/by-id/a max-rate\n", 1, "needs =VALUE");
+	expect_conf_error("x /dev/disk/by-id/a max-rate=fast\n", 1, "max-rate 'fast'");
+	expect_conf_error("x /dev/disk/by-id/a region-size=3M\n", 1, "region-size '3M'");
+	expect_conf_error("x /dev/disk/by-id/a max-rate=1M max-rate=2M\n", 1, "given twice");
+	expect_conf_error("x /dev/disk/by-id/a /dev/disk/by-id/b /dev/disk/by-id/c\n", 1, "a third leg");
+	expect_conf_error("x /dev/disk/by-id/a max-rate=1M /dev/disk/by-id/b\n", 1,
+			  "a leg after an option");
+	expect_conf_error("x /dev/disk/by-id/a /dev/disk/by-id/a\n", 1, "are both");
+	expect_conf_error("x \"/dev/disk/by-id/a\n", 1, "unterminated \"");
+	expect_conf_error("x '/dev/disk/by-id/a\n", 1, "unterminated '");
+	expect_conf_error("x /dev/disk/by-id/a#b\n", 1, "'#' inside a field");
+	expect_conf_error("x /dev/disk/by-id/a\nx /dev/disk/by-id/b\n", 2,
+			  "mirror 'x' already defined at line 1");
+	expect_conf_error("x /dev/disk/by-id/a\ny /dev/disk/by-id/b /dev/disk/by-id/a\n", 2,
+			  "/dev/disk/by-id/a is already a leg of mirror 'x' (line 1)");
+	expect_conf_error("x /dev/disk/by-id/a UUID=1 a b c d e f\n", 1, "too many fields");
+
+	{
+		static char big[CONF_LINE_MAX + 64];
+
+		memset(big, 'a', sizeof(big) - 1);
+		memcpy(big + sizeof(big) - 22, "\nz /dev/disk/by-id/z\n", 21);
+		parse_conf(big, &c, err, sizeof(err));
+		check(c.errors == 1 && c.n == 1 && conf_find(&c, "z") && strstr(err, "t.conf:1: line longer"),
+		      "config: an overlong line is one error, the next line counts (got '%s')", err);
+		conf_free(&c);
+	}
+
+	memset(&c, 0, sizeof(c));
+	check(conf_parse_file("/nonexistent/mirrors.conf", &c) == -ENOENT,
+	      "config: a missing file is -ENOENT");
+
+	c = (struct mctl_conf){ .quiet = true };
+	{
+		FILE *f = fmemopen((void *)"x /dev/sdb\n", 11, "r");
+		struct capture cap;
+
+		capture_start(&cap, STDERR_FILENO);
+		conf_parse_stream(f, "t.conf", &c);
+		check(c.errors == 1 && !capture_end(&cap)[0],
+		      "config: quiet counts a bad line and prints nothing");
+		fclose(f);
+	}
+	conf_free(&c);
+}
+
+/* What attach, switch and detach warn about: the file left behind. */
+static void test_config_stale(void)
+{
+	struct mctl_conf_mirror two = { .name = "db", .primary = "/dev/disk/by-id/a",
+					.secondary = "/dev/disk/by-id/b", .has_secondary = true };
+	struct mctl_conf_mirror one = { .name = "db", .primary = "/dev/disk/by-id/a" };
+	const char *r;
+	char buf[512];
+
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sda", "/dev/sdb", buf, sizeof(buf));
+	check(!r, "stale: file and mirror agree (two legs)");
+	r = conf_stale_reason(&one, "/dev/sda", NULL, "/dev/sda", NULL, buf, sizeof(buf));
+	check(!r, "stale: file and mirror agree (one leg)");
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sdb", NULL, buf, sizeof(buf));
+	check(r && strstr(r, "names /dev/disk/by-id/a as the primary, not /dev/sdb: the next "
+			  "'up' would copy it over /dev/disk/by-id/b"),
+	      "stale: after a switch the old primary would be copied over the new (got '%s')",
+	      r ? r : "");
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sda", NULL, buf, sizeof(buf));
+	check(r && strstr(r, "still names /dev/disk/by-id/b as the secondary"),
+	      "stale: after a detach (got '%s')", r ? r : "");
+	r = conf_stale_reason(&one, "/dev/sda", NULL, "/dev/sda", "/dev/sdc", buf, sizeof(buf));
+	check(r && strstr(r, "has no secondary, not /dev/sdc"), "stale: after an attach (got '%s')",
+	      r ? r : "");
+	r = conf_stale_reason(&two, "/dev/sda", "/dev/sdb", "/dev/sda", "/dev/sdc", buf, sizeof(buf));
+	check(r && strstr(r, "names /dev/disk/by-id/b as the secondary, not /dev/sdc"),
+	      "stale: another secondary attached (got '%s')", r ? r : "");
+	r = conf_stale_reason(&two, NULL, "/dev/sdb", "/dev/sdb", NULL, buf, sizeof(buf));
+	check(!r, "stale: nothing said when a configured leg is not present");
 }
 
 /* create --wait without SECONDARY is refused before anything is opened or sent. */
@@ -493,7 +763,7 @@ static void test_single(void)
 	check(strcmp(state_name(m.state), "single") == 0, "state single is named 'single'");
 
 	capture_start(&c, STDOUT_FILENO);
-	print_mirror_json(&m, true);
+	print_mirror_json(&m, true, NULL);
 	out = capture_end(&c);
 	check(strstr(out, "\"state\":\"single\"") &&
 	      strstr(out, "\"primary\":\"/dev/ram1\",\"primary_devt\":\"1:1\","
@@ -503,7 +773,7 @@ static void test_single(void)
 	      "single-leg status JSON: every secondary field null (got '%s')", out);
 
 	capture_start(&c, STDOUT_FILENO);
-	print_mirror_json(&m, false);
+	print_mirror_json(&m, false, NULL);
 	out = capture_end(&c);
 	check(strcmp(out, "{\"name\":\"m0\",\"device\":\"/dev/blkmirror0\",\"state\":\"single\","
 			  "\"percent\":0}\n") == 0, "single-leg list JSON (got '%s')", out);
@@ -643,7 +913,7 @@ static void test_replies(void)
 	      "a GET reply parses into its fields");
 
 	capture_start(&c, STDOUT_FILENO);
-	print_mirror_json(&m, true);
+	print_mirror_json(&m, true, NULL);
 	out = capture_end(&c);
 	check(strstr(out, "{\"name\":\"m0\",\"device\":\"/dev/blkmirror0\",\"state\":\"resyncing\","
 			  "\"percent\":25,\"devt\":\"254:0\",\"primary\":\"/dev/ram0\","
@@ -823,10 +1093,27 @@ static void dump_uapi(void)
 	DUMP("enum", BLKMIRROR_LEG_SECONDARY);
 }
 
+/* `unit conf FILE`: FILE parses with no error and has @want mirrors. */
+static void check_conf_file(const char *file, const char *want)
+{
+	struct mctl_conf c = { 0 };
+	int err;
+
+	err = conf_parse_file(file, &c);
+	check(err == 0 && c.errors == 0 && c.n == strtoul(want, NULL, 10),
+	      "%s parses: %s mirrors, no error (got %zu, %u errors, %d)", file, want,
+	      c.n, c.errors, err);
+	conf_free(&c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "uapi") == 0) {
 		dump_uapi();
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "conf") == 0) {
+		check_conf_file(argv[2], argv[3]);
 		return 0;
 	}
 	test_sizes();
@@ -836,7 +1123,11 @@ int main(int argc, char **argv)
 	test_names();
 	test_formatting();
 	test_json();
+	test_json_array();
 	test_cmdline();
+	test_signals();
+	test_config();
+	test_config_stale();
 	test_create_wait_single();
 	test_help();
 	test_replies();

@@ -4,10 +4,11 @@
 # tests/kernels/dkms.sh TOP WORKDIR NAME:KVER:KDIR[:CHROOT] ...
 #
 # Host-side test: `dkms add` and `dkms build` of the source in TOP, with
-# dkms.conf as shipped, against each header tree (in CHROOT when given:
-# 7.x needs that chroot's compiler).  A private --dkmstree and
-# --sourcetree under WORKDIR keep the host's /var/lib/dkms and /usr/src
-# untouched.  Prints TAP, one line per kernel: "ok N dkms-NAME (KVER)".
+# dkms.conf as shipped, against each header tree: through the Makefile's
+# dkms-build (what `make dkms-install` runs before installing), or in
+# CHROOT when given (7.x needs that chroot's compiler) from a copy of
+# the clone.  A private --dkmstree and --sourcetree under WORKDIR keep
+# the host's /var/lib/dkms and /usr/src untouched.  Prints TAP, one line per kernel: "ok N dkms-NAME (KVER)".
 set -u
 
 TOP=$1 W=$2
@@ -29,15 +30,25 @@ for spec in "$@"; do
 	d=$ch$base
 	rm -rf "$d"
 	mkdir -p "$d/src/blkmirror-$ver" "$d/tree"
-	# As README's "cp -r . /usr/src/blkmirror-VER" does: with whatever
-	# the clone has built (kmod/generated/ of another kernel included).
-	(cd "$TOP" && tar cf - --exclude=.git --exclude=tests/out .) |
-		(cd "$d/src/blkmirror-$ver" && tar xf -)
 	log=$W/dkms-$name.log
 	t0=$(date +%s)
-	cmd="dkms add -m blkmirror -v $ver --sourcetree $base/src --dkmstree $base/tree &&
-		dkms build -m blkmirror -v $ver -k $kver --kernelsourcedir $kdir \
-			--sourcetree $base/src --dkmstree $base/tree"
+	if [ -n "$ch" ]; then
+		# The chroot has no make of this tree: a copy of the clone,
+		# with whatever it has built (kmod/generated/ of another
+		# kernel included), then dkms add and build there.
+		(cd "$TOP" && tar cf - --exclude=.git --exclude=tests/out .) |
+			(cd "$d/src/blkmirror-$ver" && tar xf -)
+		cmd="dkms add -m blkmirror -v $ver --sourcetree $base/src --dkmstree $base/tree &&
+			dkms build -m blkmirror -v $ver -k $kver --kernelsourcedir $kdir \
+				--sourcetree $base/src --dkmstree $base/tree"
+	else
+		# README's `make dkms-install` up to its install step: the
+		# Makefile copies the module's sources and runs dkms add, build.
+		rmdir "$d/src/blkmirror-$ver"
+		cmd="make -C '$TOP' dkms-build DKMS_SRCTREE='$base/src' \
+			DKMS='dkms --dkmstree $base/tree --sourcetree $base/src' \
+			DKMS_KFLAGS='-k $kver --kernelsourcedir $kdir'"
+	fi
 	if [ -n "$ch" ]; then
 		unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" sh -c "$2"' \
 			sh "$ch" "$cmd" >"$log" 2>&1 </dev/null

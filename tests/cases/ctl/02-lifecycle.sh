@@ -1,5 +1,5 @@
 #!/bin/sh
-# CHECK: create (through a symlink) prints only the device node; list, status and their JSON report the mirror; set changes the rate; kernel refusals print "command NAME: message (strerror)" and exit 1
+# CHECK: create (through a symlink) prints only the device node; list, status and their JSON report the mirror (list --json and status --json one array, status NAME --json one object, -j before the command the same); a failed write to stdout fails; set changes the rate; kernel refusals print "command NAME: message (strerror)" and exit 1
 . /tests/lib.sh
 
 load_blkmirror
@@ -16,13 +16,38 @@ node=${dev#/dev/}
 must mirrorctl list
 assert_match "$OUT" "^m0 +$dev +(resyncing|synced) +[0-9]+%$" "list line"
 
+# One array: "[", one object per line, "]".
 must mirrorctl list --json
-assert_eq 1 "$(printf '%s\n' "$OUT" | grep -c .)" "list --json lines"
+assert_eq 3 "$(printf '%s\n' "$OUT" | grep -c .)" "list --json lines"
+assert_eq "[" "$(printf '%s\n' "$OUT" | sed -n 1p)" "list --json opens an array"
+assert_eq "]" "$(printf '%s\n' "$OUT" | sed -n 3p)" "list --json closes the array"
+assert_match "$(printf '%s\n' "$OUT" | sed -n 2p)" '^\{"name":"m0",.*\}$' "list --json element"
 assert_eq m0 "$(json_get "$OUT" name)" "list --json name"
 assert_eq "$dev" "$(json_get "$OUT" device)" "list --json device"
+# The copy runs: all but the percent must be the same.
+no_pct() { printf '%s\n' "$1" | sed 's/"percent":[0-9]*//'; }
+list_json=$(no_pct "$OUT")
+must mirrorctl -j list
+assert_eq "$list_json" "$(no_pct "$OUT")" "-j list is list --json"
+must mirrorctl --json list
+assert_eq "$list_json" "$(no_pct "$OUT")" "--json list is list --json"
+must mirrorctl status --json
+assert_eq 3 "$(printf '%s\n' "$OUT" | grep -c .)" "status --json (every mirror) lines"
+assert_match "$(printf '%s\n' "$OUT" | sed -n 2p)" '^\{"name":"m0",.*"primary_stats":.*\}$' "status --json element"
+run mirrorctl -j wait m0
+assert_eq 2 "$RC" "-j with a command that has no --json"
+
+# Output that cannot be written is an error.
+run sh -c 'mirrorctl list >/dev/full'
+assert_eq 1 "$RC" "exit code of list >/dev/full"
+assert_contains "$ERR" "write error on standard output" "message of list >/dev/full"
+run sh -c 'mirrorctl status m0 --json >/dev/full'
+assert_eq 1 "$RC" "exit code of status --json >/dev/full"
 
 must mirrorctl status m0 --json
 j=$OUT
+assert_eq "$(json_get "$j" primary)" "$(json_get "$(mirrorctl -j status m0)" primary)" "-j status m0"
+assert_match "$(mirrorctl -j status m0)" '^\{"name":"m0",.*\}$' "-j status m0 is one object"
 assert_match "$j" '^\{.*\}$' "status --json is one object"
 assert_eq m0 "$(json_get "$j" name)" "name"
 assert_eq "$dev" "$(json_get "$j" device)" "device"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# CHECK: monitor --json prints the current state, then created, rising progress, complete and destroyed events, one object per line, and exits 0 on SIGINT
+# CHECK: monitor --json prints the current state, then created, rising progress, complete and destroyed events, one object per line, and exits 0 on SIGINT, 143 on SIGTERM
 . /tests/lib.sh
 
 load_blkmirror
@@ -39,9 +39,11 @@ wait_until 10 subscribed $pid || fail "monitor m1 did not subscribe: $(cat /tmp/
 make_mirror m1 /dev/ram0 /dev/ram1 >/dev/null
 wait_synced m1 60
 wait_until 5 grep -q '^complete' /tmp/case/mon2 || fail "no complete line: $(cat /tmp/case/mon2)"
+# 143 is also what an unhandled TERM gives: monitor must be handling it.
+wait_until 10 handles $pid 15 || fail "monitor neither catches nor blocks SIGTERM"
 kill -TERM $pid
 wait $pid
-assert_eq 0 "$?" "monitor exit code on SIGTERM"
+assert_eq 143 "$?" "monitor exit code on SIGTERM (128 + 15)"
 assert_match "$(grep '^created' /tmp/case/mon2)" '^created +m1 /dev/blkmirror[0-9]+ \([0-9]+:[0-9]+\)$' "created line"
 assert_match "$(grep '^complete' /tmp/case/mon2)" '^complete +m1 in sync \(32\.0 MiB\)$' "complete line"
 grep -q ' old' /tmp/case/mon2 && fail "monitor m1 showed another mirror"

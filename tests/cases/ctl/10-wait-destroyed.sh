@@ -1,5 +1,5 @@
 #!/bin/sh
-# CHECK: wait exits 7 when the mirror is destroyed under it, and is interrupted by SIGINT with exit 130
+# CHECK: wait exits 7 when the mirror is destroyed under it, and is interrupted by SIGINT with exit 130 and by SIGTERM with exit 143
 . /tests/lib.sh
 
 load_blkmirror
@@ -24,3 +24,11 @@ wait_until 10 subscribed $pid || fail "wait did not subscribe"
 kill -INT $pid
 wait $pid
 assert_eq 130 "$?" "wait exit code on SIGINT"
+# Killed by a TERM it did not handle, a shell reports 143 as well: check
+# that wait blocks TERM (its signalfd) before sending it.
+mirrorctl wait m1 >/dev/null 2>&1 &
+pid=$!
+wait_until 10 handles $pid 15 || fail "wait neither catches nor blocks SIGTERM"
+kill -TERM $pid
+wait $pid
+assert_eq 143 "$?" "wait exit code on SIGTERM"

@@ -40,7 +40,8 @@ assert_match "$OUT" 'primary: +/dev/ram0 \(1:0\)' "status: primary"
 must mirrorctl list
 assert_match "$OUT" '^s +/dev/blkmirror[0-9]+ +single +-$' "list line"
 must mirrorctl list --json
-assert_match "$OUT" '^\{"name":"s","device":"/dev/blkmirror[0-9]+","state":"single","percent":[0-9]+\}$' "list --json"
+assert_eq 3 "$(printf '%s\n' "$OUT" | grep -c .)" "list --json lines (an array of one)"
+assert_match "$(printf '%s\n' "$OUT" | sed -n 2p)" '^\{"name":"s","device":"/dev/blkmirror[0-9]+","state":"single","percent":[0-9]+\}$' "list --json"
 
 # Nothing to wait for.
 run mirrorctl wait s --timeout 5

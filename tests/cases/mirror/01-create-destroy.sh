@@ -21,7 +21,7 @@ assert_eq 512 "$(json_get "$j" logical_block_size)" "logical_block_size"
 assert_match "$(json_get "$j" state)" '^(resyncing|synced)$' "state"
 
 l=$(mirrorctl list --json) || fail "list failed"
-assert_eq 1 "$(printf '%s\n' "$l" | grep -c .)" "mirrors listed"
+assert_eq 1 "$(printf '%s\n' "$l" | grep -c '"name":')" "mirrors listed"
 assert_eq m0 "$(json_get "$l" name)" "listed name"
 
 wait_synced m0

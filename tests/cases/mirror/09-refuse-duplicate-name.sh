@@ -8,7 +8,7 @@ dev=$(make_mirror dup /dev/ram0 /dev/ram1)
 assert_refused "File exists" mirrorctl create dup /dev/ram2 /dev/ram3
 note "$ERR"
 assert_contains "$ERR" "dup" "message names the mirror"
-assert_eq 1 "$(mirrorctl list --json | grep -c .)" "mirrors listed"
+assert_eq 1 "$(mirrorctl list --json | grep -c '"name":')" "mirrors listed"
 assert_eq /dev/ram0 "$(mirror_field dup primary)" "primary of the existing mirror"
 assert_exclusive /dev/ram2
 assert_exclusive /dev/ram3

@@ -12,7 +12,7 @@ note "$ERR"
 assert_eq held "$(mirror_field held name)" "mirror still there after refused destroy"
 dd bs=4096 count=1 skip=100 <&3 >/dev/null 2>&1 || fail "read through the open fd failed before destroy"
 must mirrorctl destroy held --force
-assert_eq "" "$(mirrorctl list --json)" "mirrors after destroy --force"
+assert_eq "[]" "$(mirrorctl list --json)" "mirrors after destroy --force"
 wait_until 5 sh -c "! test -e $dev" || fail "$dev still exists after destroy --force"
 # Never-read offsets must come from the (gone) device, not the page cache.
 # A failed read or end-of-device both mean no data comes back.
