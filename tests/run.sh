@@ -513,8 +513,8 @@ KVERS_RAN=$(echo ${KVERS_RAN:-} ${BM_K_RAN:-})
 # too, beside the guests.
 [ $DKMS -eq 1 ] && echo "host dkms" >>"$OUT/jobs.list"
 
-# job_order: jobs.list ("FLAVOUR SUITE" lines) into jobs.pending, longest
-# first.
+# job_order FILE...: the jobs ("FLAVOUR SUITE" lines) of the FILEs into
+# jobs.pending, longest first.  The FILEs are the jobs not started yet.
 job_order() {
 	awk -v hist="$HISTORY" -v dflt="$BM_TESTS/suite-seconds" '
 		BEGIN {
@@ -523,8 +523,9 @@ job_order() {
 			while ((getline l < hist) > 0)
 				if (split(l, a, " ") == 2) est[a[1]] = a[2]
 		}
-		{ id = $1 "/" $2; print ((id in est) ? est[id] : 60), NR, $1, $2 }' \
-		"$OUT/jobs.list" | sort -k1,1nr -k2,2n | cut -d' ' -f3- >"$OUT/jobs.pending"
+		NF == 2 { id = $1 "/" $2; print ((id in est) ? est[id] : 60), NR, $1, $2 }' \
+		"$@" | sort -k1,1nr -k2,2n | cut -d' ' -f3- >"$OUT/jobs.order"
+	mv "$OUT/jobs.order" "$OUT/jobs.pending"
 }
 
 # run_job N FLAVOUR SUITE, in the background: jobs/N.ktap is its output,
@@ -561,8 +562,10 @@ debug_ready() {
 	cat "$OUT/debug/prep.log"
 	if [ "$(cat "$OUT/debug/prep.status")" = ok ]; then
 		KVERS_RAN="${KVERS_RAN:+$KVERS_RAN }$(cat "$OUT/debug/kver")"
-		flavour_jobs debug "$DEBUG_SUITES"
-		job_order
+		for q_s in $DEBUG_SUITES; do
+			echo "debug $q_s"
+		done >"$OUT/jobs.debug"
+		job_order "$OUT/jobs.pending" "$OUT/jobs.debug"
 	else
 		Q_NEXT=$((Q_NEXT + 1))
 		echo "not ok $Q_NEXT debug # $(cat "$OUT/debug/prep.status")" >"$OUT/jobs/$Q_NEXT.ktap"
@@ -571,7 +574,7 @@ debug_ready() {
 	fi
 }
 
-job_order
+job_order "$OUT/jobs.list"
 Q_NEXT=$TOPN Q_DONE=$((TOPN + 1))
 : >"$OUT/jobs.seconds"
 while :; do
