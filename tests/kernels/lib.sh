@@ -111,7 +111,7 @@ bm_kernels_ready() {
 		. "$_ro/$_rf/env"
 		# Debian's own kernels: stock's memory sizes and timeouts.
 		RUN_PLAN=$_ro/$_rf/plan RUN_PREFIX=$_rf/ RUN_TSCALE=1 RUN_FLAVOUR=stock
-		RUN_APPEND=tsc=reliable
+		RUN_APPEND=$GUEST_APPEND
 		RUN_INITRD=$_ro/$_rf/initrd RUN_KIMG=$BM_K_IMG
 		if ! bm_initrd "$RUN_INITRD" "$BM_K_VER" "$RUN_PLAN" "$BM_K_MODROOT" "$BM_K_KO"; then
 			TOPN=$((TOPN + 1))
