@@ -17,6 +17,8 @@
 # which is what the guest tests boot.
 
 PREFIX ?= /usr/local
+# WERROR=1 (make check's builds): warnings fail the module and mirrorctl.
+WERROR ?=
 DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 
@@ -73,7 +75,7 @@ $(COMPAT_H): $(KDIR_STAMP) kmod/compat/probe.sh $(wildcard kmod/compat/probes/*.
 	sh kmod/compat/probe.sh "$(KDIR)" $@
 
 module: $(COMPAT_H)
-	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $(if $(C),C=$(C)) modules
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" $(if $(C),C=$(C)) BLKMIRROR_WERROR=$(WERROR) modules
 
 ctl:
 	$(MAKE) -C ctl

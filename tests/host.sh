@@ -64,7 +64,7 @@ bm_build() {
 	BM_KO=${BLKMIRROR_KO:-} BM_CTL=${BLKMIRROR_CTL:-} BM_TOOLS=$_o/tools
 	if [ -z "$BM_KO" ]; then
 		bm_run_logged "$_o/build-module.log" \
-			make -C "$BM_TOP" module KDIR="/usr/src/linux-headers-$_k" ||
+			make -C "$BM_TOP" module KDIR="/usr/src/linux-headers-$_k" WERROR=1 ||
 			return 1
 		BM_KO=$BM_TOP/kmod/blkmirror.ko
 		[ -e "$BM_KO" ] || { echo "# make module made no $BM_KO"; return 1; }
@@ -98,7 +98,7 @@ bm_debug_kernel() {
 		--exclude='*.mod*' --exclude=generated Makefile Kbuild kmod uapi) |
 		(cd "$_src" && tar xf -)
 	bm_run_logged "$_o/build-debug-module.log" \
-		make -C "$_src" module KDIR="$BM_DBG_TREE" || return 1
+		make -C "$_src" module KDIR="$BM_DBG_TREE" WERROR=1 || return 1
 	BM_DBG_KO=$_src/kmod/blkmirror.ko
 	[ -e "$_src/kmod/blkmirror_kunit.ko" ] ||
 		{ echo "# no blkmirror_kunit.ko for the debug kernel"; return 1; }

@@ -60,13 +60,13 @@ bm_kernel() {
 		cp -R "$_src" "$K_CHROOT$_in"
 		bm_run_logged "$_o/build-$_f-module.log" \
 			unshare -m sh -c 'mount -t proc proc "$1/proc" &&
-				exec chroot "$1" make -C "$2" module KDIR="$3"' \
+				exec chroot "$1" make -C "$2" module KDIR="$3" WERROR=1' \
 			sh "$K_CHROOT" "$_in" "$K_KDIR" || { rm -rf "$K_CHROOT$_in"; return 1; }
 		rm -rf "$_src"
 		mv "$K_CHROOT$_in" "$_src"
 	else
 		bm_run_logged "$_o/build-$_f-module.log" \
-			make -C "$_src" module KDIR="$K_KDIR" || return 1
+			make -C "$_src" module KDIR="$K_KDIR" WERROR=1 || return 1
 	fi
 	BM_K_KO=$_src/kmod/blkmirror.ko
 	[ -e "$BM_K_KO" ] || { echo "# $_f: no blkmirror.ko was built"; return 1; }
