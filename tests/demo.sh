@@ -3,14 +3,15 @@
 #
 # tests/demo.sh   (make demo)
 #
-# Builds everything like `make check`, then boots one guest that shows a
-# mirror being built under a live ext4 workload (tests/guest/demo.sh).
+# Builds everything like `make check`, then boots one guest that moves a
+# mounted ext4 being written from a ramdisk onto an NBD export, with no
+# outage: attach, the copy, switch (tests/guest/demo.sh).
 # The guest's serial console is this terminal; Ctrl-A X leaves QEMU.
 # Without a terminal (CI) the console still streams to stdout.  The
 # console log is also kept in tests/out/<run>/logs/demo.log.
-# BLKMIRROR_DEMO_RATE (default 16M) is the resync --max-rate.  Under TCG
-# mkfs alone takes about as long as a 64M/s copy of 256 MiB; at 16M/s the
-# progress bar is still live when the filesystem is up.
+# BLKMIRROR_DEMO_RATE (default 16M) is the copy's --max-rate: at 16M/s
+# the 256 MiB copy takes about 16 s, long enough to watch the progress
+# bar while the writer runs.
 
 set -u
 
