@@ -616,8 +616,9 @@ while :; do
 done
 TOPN=$Q_NEXT
 
-# What each suite took, for the next run's order.
-if [ -s "$OUT/jobs.seconds" ]; then
+# What each suite took, for the next run's order; a filtered run ran only
+# part of a suite, so only an unfiltered one counts.
+if [ -s "$OUT/jobs.seconds" ] && [ -z "$FILTER" ]; then
 	{
 		[ -f "$HISTORY" ] && awk 'NR == FNR { new[$1] = 1; next } !($1 in new)' \
 			"$OUT/jobs.seconds" "$HISTORY"
