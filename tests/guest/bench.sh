@@ -268,6 +268,8 @@ function target(what, x, t) {
 }
 { r[$1] = $2 }
 END {
+	if (rt ~ /^[0-9.]+$/) rt = rt " s"
+	if (ramp ~ /^[0-9.]+$/) ramp = ramp " s"
 	printf "blkmirror bench: kernel %s, %d vCPUs (QEMU TCG), fio libaio O_DIRECT, %s per workload after %s ramp\n", kver, ncpu, rt, ramp
 	printf "legs: brd %d MiB each (filled); null_blk %d GiB each, memory_backed=0\n", mib, ngib
 	printf "bm-2leg: blkmirror synced; bm-1leg: single-leg blkmirror; raw: the primary itself;\n"
