@@ -5,6 +5,7 @@
 #   make              module (kmod/blkmirror.ko) and mirrorctl (ctl/mirrorctl)
 #   make check        every test suite; ends with "N passed, N failed"
 #   make demo         boots a guest and shows a mirror being built
+#   make bench        boots a guest, prints blkmirror against raw, dm-raid1, md raid1
 #   make install      mirrorctl, man pages, bash completion, udev rules, systemd
 #                     units, modules-load.d snippet, example config (DESTDIR, PREFIX)
 #   make uninstall    removes every file install installed
@@ -54,7 +55,7 @@ COMPAT_H := kmod/generated/compat.h
 KDIR_STAMP := kmod/generated/kdir
 KDIR_KEY := $(abspath $(KDIR)) $(shell stat -L -c %Y '$(KDIR)/include/generated/autoconf.h' 2>/dev/null)
 
-.PHONY: all module module-clean ctl clean check demo install install-ctl uninstall \
+.PHONY: all module module-clean ctl clean check demo bench install install-ctl uninstall \
 	modules_install dkms-build dkms-install dkms-uninstall deps FORCE
 
 all: module ctl
@@ -88,6 +89,9 @@ check:
 
 demo:
 	sh tests/demo.sh
+
+bench:
+	sh tests/bench.sh
 
 install: install-ctl
 	@set -e; for f in $(DIST_FILES); do \

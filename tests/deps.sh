@@ -13,6 +13,8 @@ cpio kmod libnl-3-dev libnl-genl-3-dev fio e2fsprogs dmsetup sparse
 util-linux pkg-config gcc make libc6-dev binutils coreutils"
 # migrate/ cases: a real NBD server and client in the guest.
 PKGS="$PKGS nbd-server nbd-client"
+# make bench and the bench/ case: md raid1 in the guest.
+PKGS="$PKGS mdadm"
 # The sanitizer kernel (tests/debug-kernel/) is built from Debian's source
 # package, with what Kbuild needs for it.
 PKGS="$PKGS linux-source-6.1 xz-utils flex bison bc libelf-dev libssl-dev"

@@ -46,6 +46,7 @@ TOOLS="
 /usr/bin/flock:/usr/bin/flock
 /usr/bin/nbd-server:/usr/bin/nbd-server
 /usr/sbin/nbd-client:/usr/sbin/nbd-client
+/usr/sbin/mdadm:/usr/sbin/mdadm
 "
 # Libraries mirrorctl links against, so the per-run archive rarely needs any.
 EXTRA_LIBS="libnl-3.so.200 libnl-genl-3.so.200"

@@ -23,7 +23,7 @@ mkdir -p "$R/tests" "$R/usr/sbin" "$R/usr/bin" "$R/lib/modules/$KVER"
 
 cp "$T/guest/init" "$R/init"
 chmod 755 "$R/init"
-cp "$T/lib.sh" "$T/guest/demo.sh" "$R/tests/"
+cp "$T/lib.sh" "$T/guest/demo.sh" "$T/guest/bench.sh" "$R/tests/"
 cp -R "$T/cases" "$R/tests/cases"
 cp -R "$PLANDIR" "$R/tests/plan"
 for f in "$TOOLSDIR"/*; do

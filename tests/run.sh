@@ -121,7 +121,7 @@ plan_suites() {
 		s=${d##*/}
 		case " $SUITES " in *" $s "*) continue ;; esac
 		case $1/$s in
-		*/kmemleak|stock/kunit) continue ;;
+		*/kmemleak|stock/kunit|debug/bench) continue ;;
 		k*/*) bm_kernel_wants "$1" "$s" || continue ;;
 		esac
 		: >"$p_dir/$s"

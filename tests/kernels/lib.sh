@@ -23,7 +23,7 @@ BM_K612_SUITES=${BLKMIRROR_K612_SUITES:-"skeleton mirror"}
 
 # bm_kernel_wants FLAVOUR SUITE: does SUITE run on FLAVOUR?
 bm_kernel_wants() {
-	case $2 in kunit|kmemleak) return 1 ;; esac
+	case $2 in kunit|kmemleak|bench) return 1 ;; esac
 	case $1 in
 	k6.12) case " $BM_K612_SUITES " in *" $2 "*) return 0 ;; esac; return 1 ;;
 	esac

@@ -1,0 +1,29 @@
+#!/bin/sh
+# CHECK: make bench's guest side runs (16 MiB legs, 100 ms per workload) and prints its whole table: every figure, every ratio (or "-" over a 0), every target
+# TIMEOUT: 150
+. /tests/lib.sh
+
+# Figures are not judged (noise); only that each was measured.
+bm_bench_mib=16 bm_bench_rt=100ms bm_bench_ramp=0 sh /tests/bench.sh >bench.out 2>&1
+rc=$?
+grep '^bench: ' bench.out
+sed -n '/^# BENCH-TABLE-START$/,/^# BENCH-TABLE-END$/p' bench.out
+[ $rc -eq 0 ] || { tail -n 30 bench.out; fail "bench exited $rc"; }
+sed -n '/^# BENCH-TABLE-START$/,/^# BENCH-TABLE-END$/p' bench.out >table
+for s in brd null; do
+	for w in "4k randread QD1" "1M seqread QD4" "4k randwrite QD1" "4k randwrite QD32" "1M seqwrite QD4"; do
+		row=$(grep "^$s $w " table) || fail "no row '$s $w'"
+		# unit, five figures, '|', four ratios.  At 100 ms on a loaded
+		# host a run may complete no I/O: a 0, whose ratios are "-".
+		echo "$row" | awk -v n="$s $w" '{ sub("^" n " *", "") }
+			NF != 11 || $7 != "|" { exit 1 }
+			{ for (i = 2; i <= 6; i++) if ($i !~ /^[0-9]+(\.[0-9]+)?$/) exit 1 }
+			{ for (i = 8; i <= 11; i++) if ($i !~ /^([0-9]+\.[0-9][0-9]|-)$/) exit 1 }' ||
+			fail "row '$s $w' not all figures: $row"
+	done
+done
+for r in "blkmirror" "dd bs=1M" "dm-raid1 (to" "md raid1 (to" "blkmirror resync" "fio 1M QD32"; do
+	grep -q "^$r.* [0-9][0-9.]* *[0-9][0-9.]* |" table || fail "no figures for resync row '$r'"
+done
+n=$(grep -c -E ' (met|MISSED|not measured)$' table)
+[ "$n" -eq 27 ] || fail "not 27 targets in the table: $n"
