@@ -118,12 +118,13 @@ bm_initrd() {
 
 # bm_qemu KERNEL-IMAGE INITRD APPEND [QEMU-ARGS...]: becomes the guest's QEMU
 # (exec), so call it in a subshell or as "bm_qemu ... &", whose $! is QEMU.
-# BM_GUEST_MIB, when set, is the guest's memory (default 1024 MiB).
+# BM_GUEST_MIB, when set, is the guest's memory (default 1024 MiB);
+# BM_GUEST_SMP its vCPUs (default 2: the demo and the bench).
 bm_qemu() {
 	_k=$1 _i=$2 _a=$3
 	shift 3
 	# shellcheck disable=SC2086
-	exec qemu-system-x86_64 -accel tcg -m "${BM_GUEST_MIB:-1024}" -smp 2 \
+	exec qemu-system-x86_64 -accel tcg -m "${BM_GUEST_MIB:-1024}" -smp "${BM_GUEST_SMP:-2}" \
 		-nodefaults -no-reboot \
 		-kernel "$_k" -initrd "$_i" \
 		-append "console=ttyS0 panic=-1 quiet $_a" "$@" ${BLKMIRROR_QEMU:-}
