@@ -67,6 +67,9 @@ struct bm_leg {
 
 struct bm_resync;
 
+/* Ranges waiting for a read repair, at most; more are not repaired. */
+#define BM_REPAIR_QUEUE		16
+
 /* unreadable.c: what the copy could not read from the primary. */
 #define BM_UNREADABLE_MAX	16
 
@@ -183,6 +186,20 @@ struct blkmirror {
 	struct llist_head read_retries;
 	struct work_struct read_retry_work;
 
+	/*
+	 * Read repair (io.c): ranges a secondary-served read found bad on
+	 * the primary, under @lock, rewritten from the secondary by
+	 * @repair_work on bm_repair_wq.  @quiesce_mutex makes a switch and
+	 * a repair take turns at suspending I/O.
+	 */
+	struct mutex quiesce_mutex;
+	unsigned int nr_repairs;
+	struct {
+		sector_t sector;
+		unsigned int sectors;
+	} repairs[BM_REPAIR_QUEUE];
+	struct work_struct repair_work;
+
 	struct bm_unreadable unreadable;
 
 	struct kobject kobj;		/* /sys/block/blkmirrorN/blkmirror */
@@ -208,6 +225,12 @@ extern int bm_major;
 extern struct workqueue_struct *bm_wq;
 /* Work in the I/O path (read retries): it must progress under reclaim. */
 extern struct workqueue_struct *bm_io_wq;
+/*
+ * Read repairs.  Not bm_io_wq: a repair waits for the I/O in flight to
+ * drain, and that I/O may be a read retry queued on bm_io_wq behind it;
+ * under memory pressure both would share bm_io_wq's one rescuer thread.
+ */
+extern struct workqueue_struct *bm_repair_wq;
 struct blkmirror *bm_find(const char *name);		/* bm_ctl_mutex held */
 struct blkmirror *bm_find_devt(dev_t devt);		/* bm_ctl_mutex held */
 bool bm_name_taken(const char *name);			/* bm_ctl_mutex held */
@@ -263,13 +286,14 @@ void bm_exit_disks(void);
 void bm_submit_bio(struct bio *bio);
 void bm_dispatch_write(struct blkmirror *m, struct bio *bio);
 void bm_suspend(struct blkmirror *m);
-int bm_drain(struct blkmirror *m, unsigned long timeout);
+int bm_drain(struct blkmirror *m, int own, unsigned long timeout);
 void bm_resume(struct blkmirror *m);
 int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout);
 void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 		 sector_t sector);
 bool bm_secondary_usable(const struct blkmirror *m);	/* @lock held */
 void bm_read_retry_workfn(struct work_struct *work);
+void bm_repair_workfn(struct work_struct *work);
 
 /* unreadable.c */
 bool bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end);

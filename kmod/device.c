@@ -58,7 +58,17 @@ static atomic_t bm_nr_alive = ATOMIC_INIT(0);
 
 static void bm_free_workfn(struct work_struct *work)
 {
-	bm_free(container_of(work, struct blkmirror, free_work));
+	struct blkmirror *m = container_of(work, struct blkmirror, free_work);
+
+	/*
+	 * bm_destroy_finish() has flushed it already.  Not in bm_free():
+	 * create's error path calls that under bm_ctl_mutex, and a repair
+	 * takes m->quiesce_mutex, which a switch holds while it takes
+	 * bm_ctl_mutex.  A mirror that was never added had no read to
+	 * repair, but lockdep would see the inverted order all the same.
+	 */
+	flush_work(&m->repair_work);
+	bm_free(m);
 }
 
 /*
@@ -430,6 +440,8 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	INIT_WORK(&m->free_work, bm_free_workfn);
 	init_llist_head(&m->read_retries);
 	INIT_WORK(&m->read_retry_work, bm_read_retry_workfn);
+	mutex_init(&m->quiesce_mutex);
+	INIT_WORK(&m->repair_work, bm_repair_workfn);
 	spin_lock_init(&m->unreadable.lock);
 
 	/*
@@ -657,6 +669,12 @@ void bm_destroy_finish(struct blkmirror *m)
 	flush_work(&m->degraded_work);
 	/* Its last retry has completed; let the work item return. */
 	flush_work(&m->read_retry_work);
+	/*
+	 * A repair is queued by a retry that is still in flight, and one
+	 * under way counts itself in ->inflight: both are over by now, and
+	 * whatever is still queued finds ->dying and lets the legs be.
+	 */
+	flush_work(&m->repair_work);
 
 	for (i = 0; i < BM_NR_LEGS; i++) {
 		if (!m->legs[i].bdev ||

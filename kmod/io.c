@@ -217,6 +217,9 @@ static bool bm_read_retry_ok(struct blkmirror *m, struct bio *orig)
 	return ok;
 }
 
+static void bm_repair_queue(struct blkmirror *m, sector_t sector,
+			    unsigned int sectors);
+
 static void bm_read_retry_endio(struct bio *clone)
 {
 	struct bm_io *io = clone->bi_private;
@@ -236,6 +239,8 @@ static void bm_read_retry_endio(struct bio *clone)
 				    (unsigned long long)orig->bi_iter.bi_sector,
 				    m->legs[BM_PRIMARY].path,
 				    m->legs[BM_SECONDARY].path);
+		/* Queued while @io is in flight: see bm_destroy_finish(). */
+		bm_repair_queue(m, orig->bi_iter.bi_sector, bio_sectors(orig));
 	}
 	bio_put(clone);
 	bm_sec_put(m);
@@ -540,13 +545,15 @@ void bm_suspend(struct blkmirror *m)
 }
 
 /*
- * Wait, up to @timeout jiffies, until no I/O is in flight.  Only a switch
- * suspends, and it holds the mirror busy: no destroy runs meanwhile.
+ * Wait, up to @timeout jiffies, until no I/O is in flight but the @own
+ * counts the caller holds itself.  A switch (which holds the mirror busy:
+ * no destroy runs meanwhile) and a read repair (counted in @inflight, so
+ * that a destroy waits for it) suspend, one at a time: m->quiesce_mutex.
  */
-int bm_drain(struct blkmirror *m, unsigned long timeout)
+int bm_drain(struct blkmirror *m, int own, unsigned long timeout)
 {
-	if (!wait_event_timeout(m->inflight_wq, !atomic_read(&m->inflight),
-				timeout))
+	if (!wait_event_timeout(m->inflight_wq,
+				atomic_read(&m->inflight) <= own, timeout))
 		return -ETIMEDOUT;
 	return 0;
 }
@@ -626,4 +633,262 @@ int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout)
 		atomic64_inc(&m->legs[i].stats.flush_errors);
 	kref_put(&f->ref, bm_flush_release);
 	return ret;
+}
+
+/* ---------------- Read repair ---------------- */
+
+/*
+ * A read the primary failed and the secondary served leaves the primary
+ * as bad as it was; as md's raid1 does (fix_read_error), we write the
+ * secondary's copy back and read it again, so that a disk that remaps a
+ * sector on write heals.
+ *
+ * Why the whole mirror is quiesced (as a switch does) for each chunk:
+ * the copy we write is read from the secondary before it is written to
+ * the primary, and a foreground write to the range landing on both legs
+ * in between would be undone on the primary by our stale copy, though it
+ * was acknowledged.  A per-range lock would have to find every write in
+ * flight over the range, and writes in sync are counted nowhere by range;
+ * holding all new I/O, draining what is in flight and then doing read,
+ * write and read back with nothing else on the legs needs no such
+ * bookkeeping and is obviously safe.  Repairs are rare (a primary read
+ * error each), and a chunk is three small I/Os: the pause is short.
+ *
+ * With I/O drained, an in-sync mirror's legs hold the same acknowledged
+ * data (a secondary write that failed would have degraded it, and that
+ * is seen before the drain ends), so the secondary's copy is current.
+ *
+ * It composes with the rest thus:
+ * - switch suspends too: m->quiesce_mutex makes the two take turns, and
+ *   a switch leaves the mirror single, which a later repair gives up on;
+ * - detach does not suspend: it makes the mirror single and waits for
+ *   m->sec_inflight, which a repair holds while it uses the secondary,
+ *   taken under m->lock with the in-sync check;
+ * - destroy: a repair under way counts itself in m->inflight, so the
+ *   teardown waits for it (and for the held bios it lets go, counted
+ *   before its own count drops); one that starts later sees ->dying, as
+ *   bm_submit_bio() does, and touches no leg; bm_destroy_finish()
+ *   flushes the work item, before the legs are closed;
+ * - the copy thread does no I/O while the mirror is in sync, and a
+ *   repair does nothing unless it is.
+ *
+ * Best effort: the caller's read has already been served.  A repair that
+ * fails (any I/O error, a read-back that differs, a drain that times out)
+ * is logged, and the primary is left as it is: it remains the
+ * authoritative leg for writes, and a write failed there by a repair,
+ * which no caller asked for, does not degrade the mirror.
+ */
+#define BM_REPAIR_PAGES		16
+#define BM_REPAIR_DRAIN_TIMEOUT	(15 * HZ)
+
+/* From bio completion: remember [@sector, +@sectors) for the work item. */
+static void bm_repair_queue(struct blkmirror *m, sector_t sector,
+			    unsigned int sectors)
+{
+	unsigned long flags;
+	bool queued = false, full = false;
+	unsigned int i;
+
+	spin_lock_irqsave(&m->lock, flags);
+	/* A read-only primary (and so a read-only disk) is not written. */
+	if (m->state == BLKMIRROR_STATE_SYNCED &&
+	    !m->legs[BM_PRIMARY].read_only) {
+		for (i = 0; i < m->nr_repairs; i++)
+			if (m->repairs[i].sector == sector &&
+			    m->repairs[i].sectors == sectors)
+				break;
+		if (i < m->nr_repairs) {
+			queued = true;	/* already there */
+		} else if (m->nr_repairs < BM_REPAIR_QUEUE) {
+			m->repairs[i].sector = sector;
+			m->repairs[i].sectors = sectors;
+			m->nr_repairs++;
+			queued = true;
+		} else {
+			full = true;
+		}
+	}
+	spin_unlock_irqrestore(&m->lock, flags);
+	if (queued) {
+		queue_work(bm_repair_wq, &m->repair_work);
+	} else if (full) {
+		pr_info_ratelimited("blkmirror: %s: read repair of sectors %llu+%u on primary: not repaired (%u repairs queued already)\n",
+				    m->name, (unsigned long long)sector, sectors,
+				    BM_REPAIR_QUEUE);
+	}
+}
+
+/* One synchronous I/O of @bytes at @sector to or from @pages. */
+static int bm_repair_io(struct block_device *bdev, blk_opf_t opf,
+			sector_t sector, struct page **pages, unsigned int bytes)
+{
+	struct bio_vec bvec[BM_REPAIR_PAGES];
+	unsigned int i, nr = DIV_ROUND_UP(bytes, PAGE_SIZE);
+	struct bio bio;
+	int ret;
+
+	bio_init(&bio, bdev, bvec, nr, opf);
+	bio.bi_iter.bi_sector = sector;
+	for (i = 0; i < nr; i++)
+		__bio_add_page(&bio, pages[i],
+			       min_t(unsigned int, bytes - i * PAGE_SIZE,
+				     PAGE_SIZE), 0);
+	ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+	return ret;
+}
+
+/*
+ * Repair one chunk with all other I/O held.  Returns 0 if the primary
+ * now reads back the secondary's data; else an error, with *@what saying
+ * which step failed.
+ */
+static int bm_repair_chunk(struct blkmirror *m, sector_t sector,
+			   unsigned int bytes, struct page **data,
+			   struct page **check, const char **what)
+{
+	struct block_device *p, *s;
+	unsigned int i;
+	bool synced;
+	int ret;
+
+	/* Not worth holding I/O for: checked again once it is held. */
+	if (READ_ONCE(m->state) != BLKMIRROR_STATE_SYNCED) {
+		*what = "the mirror is no longer in sync";
+		return -EAGAIN;
+	}
+	mutex_lock(&m->quiesce_mutex);
+	/* Counted like a bio: a destroy waits for us.  See bm_submit_bio(). */
+	atomic_inc(&m->inflight);
+	smp_mb__after_atomic();	/* count, then look; pairs with bm_destroy_finish() */
+	if (READ_ONCE(m->dying)) {
+		*what = "the mirror is going away";
+		ret = -ENODEV;
+		goto out;
+	}
+	bm_suspend(m);
+	ret = bm_drain(m, 1, BM_REPAIR_DRAIN_TIMEOUT);
+	if (ret) {
+		*what = "I/O in flight did not drain";
+		goto resume;
+	}
+	spin_lock_irq(&m->lock);
+	synced = m->state == BLKMIRROR_STATE_SYNCED;
+	if (synced)
+		atomic_inc(&m->sec_inflight);	/* a detach waits for it */
+	spin_unlock_irq(&m->lock);
+	if (!synced) {
+		*what = "the mirror is no longer in sync";
+		ret = -EAGAIN;
+		goto resume;
+	}
+	p = m->legs[BM_PRIMARY].bdev;
+	s = m->legs[BM_SECONDARY].bdev;
+	if (bm_unreadable_overlaps(m, sector, sector + (bytes >> SECTOR_SHIFT))) {
+		*what = "the secondary has no copy here";
+		ret = -EAGAIN;
+		goto put_sec;
+	}
+
+	ret = bm_repair_io(s, REQ_OP_READ, sector, data, bytes);
+	if (ret) {
+		*what = "secondary read failed";
+		atomic64_inc(&m->legs[BM_SECONDARY].stats.read_errors);
+		goto put_sec;
+	}
+	ret = bm_repair_io(p, REQ_OP_WRITE, sector, data, bytes);
+	if (ret) {
+		*what = "primary write failed";
+		atomic64_inc(&m->legs[BM_PRIMARY].stats.write_errors);
+		goto put_sec;
+	}
+	ret = bm_repair_io(p, REQ_OP_READ, sector, check, bytes);
+	if (ret) {
+		*what = "primary read-back failed";
+		atomic64_inc(&m->legs[BM_PRIMARY].stats.read_errors);
+		goto put_sec;
+	}
+	for (i = 0; i < DIV_ROUND_UP(bytes, PAGE_SIZE); i++) {
+		if (memcmp(page_address(data[i]), page_address(check[i]),
+			   min_t(unsigned int, bytes - i * PAGE_SIZE,
+				 PAGE_SIZE))) {
+			*what = "primary read back other data";
+			ret = -EIO;
+			break;
+		}
+	}
+put_sec:
+	bm_sec_put(m);
+resume:
+	bm_resume(m);
+out:
+	bm_inflight_put(m);
+	mutex_unlock(&m->quiesce_mutex);
+	return ret;
+}
+
+/* Rewrite [@sector, +@sectors) on the primary, chunk by chunk. */
+static void bm_repair_range(struct blkmirror *m, sector_t sector,
+			    unsigned int sectors, struct page **data,
+			    struct page **check)
+{
+	const unsigned int chunk = BM_REPAIR_PAGES * PAGE_SIZE >> SECTOR_SHIFT;
+	const char *what = "";
+	sector_t s = sector, end = sector + sectors;
+	int ret = 0;
+
+	for (; s < end && !ret; s += chunk)
+		ret = bm_repair_chunk(m, s, min_t(sector_t, end - s, chunk)
+				      << SECTOR_SHIFT, data, check, &what);
+	if (!ret) {
+		/* No leg paths: a switch may free them once we are done. */
+		pr_info_ratelimited("blkmirror: %s: read repair of sectors %llu+%u on primary: repaired from the secondary\n",
+				    m->name, (unsigned long long)sector, sectors);
+	} else {
+		pr_info_ratelimited("blkmirror: %s: read repair of sectors %llu+%u on primary: not repaired (%s, error %d)\n",
+				    m->name, (unsigned long long)sector, sectors,
+				    what, ret);
+	}
+}
+
+void bm_repair_workfn(struct work_struct *work)
+{
+	struct blkmirror *m = container_of(work, struct blkmirror, repair_work);
+	struct page *data[BM_REPAIR_PAGES] = {}, *check[BM_REPAIR_PAGES] = {};
+	bool nomem = false;
+	unsigned int i;
+
+	for (i = 0; i < BM_REPAIR_PAGES && !nomem; i++) {
+		data[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		check[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		nomem = !data[i] || !check[i];
+	}
+	for (;;) {
+		sector_t sector;
+		unsigned int sectors;
+
+		spin_lock_irq(&m->lock);
+		if (!m->nr_repairs) {
+			spin_unlock_irq(&m->lock);
+			break;
+		}
+		m->nr_repairs--;
+		sector = m->repairs[m->nr_repairs].sector;
+		sectors = m->repairs[m->nr_repairs].sectors;
+		spin_unlock_irq(&m->lock);
+
+		if (nomem) {
+			pr_info_ratelimited("blkmirror: %s: read repair of sectors %llu+%u on primary: not repaired (no memory)\n",
+					    m->name, (unsigned long long)sector,
+					    sectors);
+			continue;
+		}
+		bm_repair_range(m, sector, sectors, data, check);
+	}
+	for (i = 0; i < BM_REPAIR_PAGES; i++) {
+		if (data[i])
+			__free_page(data[i]);
+		if (check[i])
+			__free_page(check[i]);
+	}
 }

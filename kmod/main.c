@@ -17,6 +17,7 @@ LIST_HEAD(bm_mirrors);
 LIST_HEAD(bm_dying);
 struct workqueue_struct *bm_wq;
 struct workqueue_struct *bm_io_wq;
+struct workqueue_struct *bm_repair_wq;
 
 struct blkmirror *bm_find(const char *name)
 {
@@ -70,9 +71,15 @@ static int __init bm_init(void)
 		ret = -ENOMEM;
 		goto destroy_wq;
 	}
+	bm_repair_wq = alloc_workqueue("blkmirror_repair",
+				       WQ_MEM_RECLAIM | WQ_UNBOUND, 0);
+	if (!bm_repair_wq) {
+		ret = -ENOMEM;
+		goto destroy_io_wq;
+	}
 	ret = bm_init_disks();
 	if (ret)
-		goto destroy_io_wq;
+		goto destroy_repair_wq;
 	ret = bm_netlink_init();
 	if (ret)
 		goto exit_disks;
@@ -81,6 +88,8 @@ static int __init bm_init(void)
 
 exit_disks:
 	bm_exit_disks();
+destroy_repair_wq:
+	destroy_workqueue(bm_repair_wq);
 destroy_io_wq:
 	destroy_workqueue(bm_io_wq);
 destroy_wq:
@@ -101,6 +110,7 @@ static void __exit bm_exit(void)
 	bm_netlink_exit();
 	bm_exit_disks();
 	destroy_workqueue(bm_wq);
+	destroy_workqueue(bm_repair_wq);
 	destroy_workqueue(bm_io_wq);
 }
 

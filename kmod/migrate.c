@@ -204,12 +204,15 @@ int bm_switch_begin(struct blkmirror *m, bool force,
 int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 {
 	struct bm_leg *p = &m->legs[BM_PRIMARY], *s = &m->legs[BM_SECONDARY];
-	u64 start = ktime_get_ns();
 	struct bm_leg old;
+	u64 start;
 	int ret;
 
+	/* A read repair may have I/O suspended: wait for it to be done. */
+	mutex_lock(&m->quiesce_mutex);
+	start = ktime_get_ns();
 	bm_suspend(m);
-	ret = bm_drain(m, BM_SWITCH_DRAIN_TIMEOUT);
+	ret = bm_drain(m, 0, BM_SWITCH_DRAIN_TIMEOUT);
 	/* Everything acknowledged so far must be durable on the new primary. */
 	if (!ret)
 		ret = bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT);
@@ -217,6 +220,7 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 		ret = -EIO;	/* the secondary failed meanwhile */
 	if (ret) {
 		bm_resume(m);
+		mutex_unlock(&m->quiesce_mutex);
 		pr_warn("blkmirror: %s: switch to %s failed (error %d); nothing changed\n",
 			m->name, s->path, ret);
 		return ret;
@@ -233,6 +237,7 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 	spin_unlock_irq(&m->lock);
 	mutex_unlock(&bm_ctl_mutex);
 	bm_resume(m);
+	mutex_unlock(&m->quiesce_mutex);
 	*pause_ns = ktime_get_ns() - start;
 
 	/* The copy thread ended with COMPLETE; free what it kept. */
