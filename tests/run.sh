@@ -201,6 +201,10 @@ flavour_jobs() {
 	done >>"$OUT/jobs.list"
 }
 
+# Guests at once (see "the queue" below): one by default.
+JOBS=${BLKMIRROR_JOBS:-1}
+case $JOBS in ''|*[!0-9]*|0) fatal "BLKMIRROR_JOBS: '$JOBS' is not a positive number" ;; esac
+
 # The debug kernel is prepared in the background (a fresh machine builds
 # it: about 8 min of both cores), while the newer kernels are fetched, the
 # host tests run and the first guests boot; its suites join the queue
@@ -224,6 +228,10 @@ if [ -n "$DEBUG_SUITES" ]; then
 		fi
 		mv "$OUT/debug/prep.tmp" "$OUT/debug/prep.status"
 	) >"$OUT/debug/prep.log" 2>&1 &
+	# One guest at a time: no overlap.  A fresh machine's kernel build
+	# on both cores beside a 2-vCPU guest would starve the guest's
+	# vCPUs (see suite_smp).
+	[ "$JOBS" -eq 1 ] && wait $!
 fi
 
 # The newer kernels: fetched (cached) and the module built for each now,
@@ -418,18 +426,19 @@ suite_memory() {	# SUITE
 		"$BM_TESTS/cases/$1/suite.conf" | head -n 1
 }
 
-# A suite's guest vCPUs: "smp=N" in cases/SUITE/suite.conf, else 1.  Two
-# guests of two vCPUs each on two cores ran the debug kernel 4 to 20
-# times slower than two of one (migrate/01 428 s against 19 s, faults/02
-# 368 s against 31 s): a vCPU spinning on a lock whose holder's vCPU the
-# host has descheduled, with lockdep making every hold longer.  The
-# suites whose point is concurrency (hostile's racing creates and
-# destroys, stress's fio against the copy) keep two.
+# A suite's guest vCPUs: BLKMIRROR_SMP, else "smp=N" in
+# cases/SUITE/suite.conf, else 2.  Two guests of two vCPUs each on two
+# cores beside other load ran the debug kernel 4 to 20 times slower than
+# two of one (migrate/01 428 s against 19 s): vCPUs spinning on locks
+# whose holders' vCPUs the host had descheduled.  But one vCPU makes a
+# guest 2 to 3 times slower (k7/faults 389 s against 133 s), so two
+# guests of one vCPU did no more work than one of two.  Hence the
+# default: one guest of two vCPUs (BLKMIRROR_JOBS=1).
 suite_smp() {	# SUITE
 	_smp=
 	[ -f "$BM_TESTS/cases/$1/suite.conf" ] &&
 		_smp=$(sed -n 's/^smp=\([0-9][0-9]*\)$/\1/p' "$BM_TESTS/cases/$1/suite.conf" | head -n 1)
-	echo "${BLKMIRROR_SMP:-${_smp:-1}}"
+	echo "${BLKMIRROR_SMP:-${_smp:-2}}"
 }
 
 # run_suite SUITE, with RUN_KIMG, RUN_INITRD, RUN_PLAN, RUN_PREFIX, RUN_FLAVOUR,
@@ -520,18 +529,13 @@ count_kunit() {	# SUITE BOOTS
 
 # ------------------------------------------------------------ the queue
 
-# Every suite of every kernel is one job: one guest at a time per job,
-# BLKMIRROR_JOBS guests at once (default 2).  A TCG guest spends much of
-# a case waiting (a throttled copy, a delayed leg, a timeout it asserts),
-# so two guests on two cores finish well before the same suites one after
-# the other; the cases are written for a loaded machine anyway (scaled
-# timeouts, no race against the copy).  Jobs start longest first, by the
+# Every suite of every kernel is one job, BLKMIRROR_JOBS guests at once
+# (default 1: see suite_smp for why more guests did not do more work on
+# two cores).  Jobs start longest first, by the
 # seconds each took last time (the cache's record, else
 # tests/suite-seconds), so that the last ones to start are short; the
 # debug kernel's join when it is ready.  Results are printed in the order
 # the jobs started, each suite whole, numbered in that order.
-JOBS=${BLKMIRROR_JOBS:-2}
-case $JOBS in ''|*[!0-9]*|0) fatal "BLKMIRROR_JOBS: '$JOBS' is not a positive number" ;; esac
 HISTORY=$(bm_cache_dir)/suite-seconds
 : >"$OUT/jobs.list"
 mkdir -p "$OUT/jobs"
