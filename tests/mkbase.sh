@@ -110,6 +110,7 @@ key=$( {
 
 out=$CACHE/base-$KVER-$key.cpio
 if [ -s "$out" ] && [ -d "$CACHE/modules-$KVER-$key" ]; then
+	touch "$out"
 	echo "$out"
 	exit 0
 fi
@@ -164,9 +165,12 @@ rm -rf "$CACHE/modules-$KVER-$key"
 mv "$R/lib/modules/$KVER" "$CACHE/modules-$KVER-$key"
 mv "$stage/base.cpio" "$out"
 
-# Keep the cache small: drop other bases of this kernel version.
+# Keep the cache small: drop other bases of this kernel version, once no
+# run has used them for a day (a checkout on another branch may be
+# building its initramfs from one right now).
 for old in "$CACHE"/base-"$KVER"-*.cpio; do
 	[ "$old" = "$out" ] && continue
+	[ -n "$(find "$old" -mmin +1440)" ] || continue
 	k=${old##*-}; k=${k%.cpio}
 	rm -rf "$old" "$CACHE/modules-$KVER-$k"
 done

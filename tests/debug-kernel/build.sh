@@ -19,6 +19,7 @@ srcver=$(dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null || basename 
 key=$( (echo "$srcver"; cat "$here/config") | sha256sum | cut -c1-16)
 tree=$cache/debug-kernel-$key
 if [ -f "$tree/.blkmirror-built" ]; then
+	touch "$tree/.blkmirror-built"
 	echo "$tree"
 	exit 0
 fi
@@ -32,10 +33,17 @@ if [ -f "$tree/.blkmirror-built" ]; then
 	exit 0
 fi
 
-# A tree whose key is not ours is from another source version or config:
-# nothing will boot it again, and each is 2 GB.
+# A tree whose key is not ours is from another source version or config,
+# and each is 2 GB; but another checkout (a branch with the config before
+# ours) may still be booting it, or building a module in it: drop it only
+# once nothing has used it for a day.  One left half-built is abandoned
+# (we hold the lock).
 for old in "$cache"/debug-kernel-*; do
-	[ -d "$old" ] && [ "$old" != "$tree" ] && rm -rf "$old"
+	[ -d "$old" ] && [ "$old" != "$tree" ] || continue
+	if [ ! -f "$old/.blkmirror-built" ] ||
+		[ -n "$(find "$old/.blkmirror-built" -mmin +1440)" ]; then
+		rm -rf "$old"
+	fi
 done
 
 # Built in place: out-of-tree module builds need the tree where it was made.
