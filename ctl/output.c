@@ -303,16 +303,17 @@ void print_mirror_json(const struct mirror_msg *m, bool full, struct json_array 
 /*
  * monitor --json: every line is an object whose "type" says what it is:
  * "state" (a mirror object), "state-end" (the initial state is complete)
- * or "event"; with --timestamps a "timestamp" follows.
+ * or "event"; with --timestamps a "timestamp" follows.  Both come last,
+ * after the fields that were there before them, in their old order.
  */
-static void json_monitor_begin(struct json *j, const char *type, bool timestamps)
+static void json_monitor_end(struct json *j, const char *type, bool timestamps)
 {
 	char ts[FMT_LEN * 2];
 
-	json_begin(j, stdout);
 	json_str(j, "type", type);
 	if (timestamps)
 		json_str(j, "timestamp", fmt_timestamp(ts));
+	json_end(j);
 }
 
 static void json_event(const struct mirror_msg *m, bool timestamps)
@@ -320,7 +321,7 @@ static void json_event(const struct mirror_msg *m, bool timestamps)
 	char dev[64], b[FMT_LEN];
 	struct json j;
 
-	json_monitor_begin(&j, "event", timestamps);
+	json_begin(&j, stdout);
 	json_str(&j, "event", event_name(m->cmd));
 	json_str(&j, "name", m->name);
 	switch (m->cmd) {
@@ -359,7 +360,7 @@ static void json_event(const struct mirror_msg *m, bool timestamps)
 		json_bool(&j, "consistent", m->consistent);
 		break;
 	}
-	json_end(&j);
+	json_monitor_end(&j, "event", timestamps);
 }
 
 /* The timestamp that starts a line of monitor --timestamps. */
@@ -438,9 +439,9 @@ void print_state_line(const struct mirror_msg *m, bool json, bool timestamps)
 	struct json j;
 
 	if (json) {
-		json_monitor_begin(&j, "state", timestamps);
+		json_begin(&j, stdout);
 		json_mirror_fields(&j, m, true);
-		json_end(&j);
+		json_monitor_end(&j, "state", timestamps);
 		return;
 	}
 	print_timestamp(timestamps);
@@ -456,8 +457,8 @@ void print_state_end(bool json, bool timestamps)
 	struct json j;
 
 	if (json) {
-		json_monitor_begin(&j, "state-end", timestamps);
-		json_end(&j);
+		json_begin(&j, stdout);
+		json_monitor_end(&j, "state-end", timestamps);
 		return;
 	}
 	print_timestamp(timestamps);

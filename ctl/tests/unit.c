@@ -967,30 +967,31 @@ static void test_migration_events(void)
 
 	msg = fake_event(BLKMIRROR_EVENT_ATTACHED);
 	nla_put_string(msg, BLKMIRROR_A_SECONDARY, "/dev/ram1");
-	expect_event(msg, "{\"type\":\"event\",\"event\":\"attached\",\"name\":\"m0\",\"secondary\":\"/dev/ram1\"}\n"
+	expect_event(msg, "{\"event\":\"attached\",\"name\":\"m0\",\"secondary\":\"/dev/ram1\","
+			  "\"type\":\"event\"}\n"
 			  "attached  m0 secondary /dev/ram1, copy started\n", "attached");
 
 	msg = fake_event(BLKMIRROR_EVENT_SWITCHED);
 	nla_put_string(msg, BLKMIRROR_A_PRIMARY, "/dev/ram1");
 	nla_put_string(msg, BLKMIRROR_A_OLD_PRIMARY, "/dev/ram0");
 	nla_put_u64(msg, BLKMIRROR_A_PAUSE_USEC, 250);
-	expect_event(msg, "{\"type\":\"event\",\"event\":\"switched\",\"name\":\"m0\",\"primary\":\"/dev/ram1\","
-			  "\"old_primary\":\"/dev/ram0\",\"pause_usec\":250}\n"
+	expect_event(msg, "{\"event\":\"switched\",\"name\":\"m0\",\"primary\":\"/dev/ram1\","
+			  "\"old_primary\":\"/dev/ram0\",\"pause_usec\":250,\"type\":\"event\"}\n"
 			  "switched  m0 primary /dev/ram1, released /dev/ram0, I/O paused 0.250 ms\n",
 		     "switched");
 
 	msg = fake_event(BLKMIRROR_EVENT_DETACHED);
 	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram1");
 	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 0);
-	expect_event(msg, "{\"type\":\"event\",\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
-			  "\"consistent\":false}\n"
+	expect_event(msg, "{\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
+			  "\"consistent\":false,\"type\":\"event\"}\n"
 			  "detached  m0 /dev/ram1, not a consistent copy\n", "detached (forced)");
 
 	msg = fake_event(BLKMIRROR_EVENT_DETACHED);
 	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram1");
 	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 1);
-	expect_event(msg, "{\"type\":\"event\",\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
-			  "\"consistent\":true}\n"
+	expect_event(msg, "{\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
+			  "\"consistent\":true,\"type\":\"event\"}\n"
 			  "detached  m0 /dev/ram1, a consistent copy\n", "detached (in sync)");
 }
 
@@ -1037,8 +1038,8 @@ static void test_replies(void)
 	print_event(&m, true, false);
 	print_event(&m, false, false);
 	out = capture_end(&c);
-	check(strcmp(out, "{\"type\":\"event\",\"event\":\"degraded\",\"name\":\"m0\",\"failed_leg\":\"secondary\","
-			  "\"failed_errno\":5,\"failed_sector\":2048}\n"
+	check(strcmp(out, "{\"event\":\"degraded\",\"name\":\"m0\",\"failed_leg\":\"secondary\","
+			  "\"failed_errno\":5,\"failed_sector\":2048,\"type\":\"event\"}\n"
 			  "degraded  m0 secondary leg failed: Input/output error at sector 2048\n") == 0,
 	      "degraded event, JSON and human (got '%s')", out);
 	nlmsg_free(msg);
@@ -1069,10 +1070,12 @@ static void test_monitor_lines(void)
 	print_state_line(&m, true, false);
 	print_state_end(true, false);
 	out = capture_end(&c);
-	check(starts_with(out, "{\"type\":\"state\",\"name\":\"m0\",\"device\":") &&
+	check(starts_with(out, "{\"name\":\"m0\",\"device\":") &&
 	      strstr(out, "\"eta_seconds\":6,") &&
-	      strstr(out, "}\n{\"type\":\"state-end\"}\n") && !strstr(out, "\"event\""),
-	      "monitor --json: type state, then type state-end (got '%s')", out);
+	      strstr(out, "},\"type\":\"state\"}\n{\"type\":\"state-end\"}\n") &&
+	      !strstr(out, "\"event\""),
+	      "monitor --json: a mirror object with type state, then type state-end (got '%s')",
+	      out);
 
 	capture_start(&c, STDOUT_FILENO);
 	print_state_line(&m, false, true);
@@ -1092,8 +1095,8 @@ static void test_monitor_lines(void)
 	print_event(&m, true, true);
 	print_event(&m, false, true);
 	out = capture_end(&c);
-	check(starts_with(out, "{\"type\":\"event\",\"timestamp\":\"2") &&
-	      strstr(out, "\",\"event\":\"destroyed\",\"name\":\"m0\"}\n2") &&
+	check(starts_with(out, "{\"event\":\"destroyed\",\"name\":\"m0\",\"type\":\"event\","
+			       "\"timestamp\":\"2") &&
 	      strstr(out, " destroyed m0\n") && strlen(strstr(out, "}\n2")) == 2 + 32 + 14,
 	      "monitor --timestamps: events too, JSON and human (got '%s')", out);
 	nlmsg_free(msg);
