@@ -55,6 +55,16 @@ if [ -n "$CTL" ]; then
 	done
 fi
 
+# The kernel's ynl CLI and the family's spec (ctl/13-ynl), when run.sh
+# could fetch the linux-source it comes from (BM_YNL_DIR).
+if [ -n "${BM_YNL_DIR:-}" ] && [ -f "$BM_YNL_DIR/tools/net/ynl/cli.py" ]; then
+	mkdir -p "$R/tests/ynl/lib"
+	cp "$BM_YNL_DIR/tools/net/ynl/cli.py" "$R/tests/ynl/"
+	cp "$BM_YNL_DIR"/tools/net/ynl/lib/*.py "$R/tests/ynl/lib/"
+	cp "$T/../uapi/blkmirror.yaml" "$R/tests/ynl/"
+	echo "${BM_YNL_DIR##*/}" >"$R/tests/ynl/SOURCE"
+fi
+
 if [ -n "${BLKMIRROR_EXTRA_ROOT:-}" ]; then
 	cp -R "$BLKMIRROR_EXTRA_ROOT"/. "$R"/
 fi
