@@ -173,6 +173,17 @@ done
 SUITES="$STOCK_SUITES $DEBUG_SUITES $K_SUITES"
 [ -n "$STOCK_SUITES" ] && KVERS_RAN="stock=$KVER"
 
+# The kernel's YNL schemas and ynl CLI, from Debian's linux-source (cached),
+# before any initramfs is built: host/ynl-spec checks the spec with them,
+# the guests get the CLI (ctl/23-ynl).  Empty when it cannot be fetched;
+# those two then fail, saying so.
+BM_YNL_DIR=
+if matches host/ynl-spec || [ -n "$(echo $SUITES)" ]; then
+	BM_YNL_DIR=$(sh "$BM_TESTS/ynl/fetch.sh" "$(bm_cache_dir)" 2>"$OUT/ynl-fetch.log") ||
+		BM_YNL_DIR=
+fi
+export BM_YNL_DIR
+
 # Kernel arguments of every guest.  tsc=reliable: with two guests on two
 # cores the clocksource watchdog finds TCG's TSC skewed and flips
 # sched_clock's static key while every vCPU runs through it; TCG then
@@ -259,16 +270,6 @@ matches host/ynl-spec && YNLSPEC=1
 
 nsuites=$(echo $SUITES | wc -w)
 [ $((nsuites + UNIT + INSTALL + DKMS + YNLSPEC)) -gt 0 ] || fatal "no test matches '$FILTER'"
-
-# The kernel's YNL schemas and ynl CLI, from Debian's linux-source (cached):
-# host/ynl-spec checks the spec with them, the guests get the CLI
-# (ctl/13-ynl).  Empty when it cannot be fetched; those tests then fail.
-BM_YNL_DIR=
-if [ $YNLSPEC -eq 1 ] || [ -n "$(echo $SUITES)" ]; then
-	BM_YNL_DIR=$(sh "$BM_TESTS/ynl/fetch.sh" "$(bm_cache_dir)" 2>"$OUT/ynl-fetch.log") ||
-		BM_YNL_DIR=
-fi
-export BM_YNL_DIR
 
 echo "KTAP version 1"
 echo "1..$((nsuites + UNIT + INSTALL + DKMS + YNLSPEC))"
