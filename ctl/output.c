@@ -156,8 +156,10 @@ void print_status(const struct mirror_msg *m)
 	printf("  %-19s %s (%s)\n", "device:", str_or_dash(device_path(m, dev, sizeof(dev))),
 	       fmt_devt(m->devt, b1));
 	if (has_secondary(m)) {
+		bool in_sync = m->state == BLKMIRROR_STATE_SYNCED;
+
 		printf("  %-19s %s, %s%% (%s of %s)", "state:", state_name(m->state),
-		       fmt_percent(m->size, m->synced_bytes, m->state == BLKMIRROR_STATE_SYNCED, b3),
+		       fmt_percent(m->size, m->synced_bytes, in_sync, b3),
 		       fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2));
 		if (m->state == BLKMIRROR_STATE_RESYNCING)
 			printf(" at %s, ETA %s", fmt_rate(m->rate, b1),
