@@ -11,7 +11,7 @@ ynl() {
 
 load_blkmirror
 make_legs 16
-dev=$(make_mirror m0 /dev/ram0 /dev/ram1 --max-rate $PIN_RATE 2>/dev/null)
+make_mirror m0 /dev/ram0 /dev/ram1 --max-rate "$PIN_RATE" >/dev/null
 must mirrorctl status m0 --json
 status=$OUT
 
