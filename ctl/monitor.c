@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `monitor`: the current state of the mirrors, a line that ends it, then
- * every event, one line each, until SIGINT (exit 0: the way to stop it at a terminal), SIGTERM
- * (exit 143, as for any job a TERM ended) or a failed write to stdout.
+ * every event, one line each, until SIGINT (exit 0: the way to stop it at
+ * a terminal), SIGTERM (exit 143, as for any job a TERM ended) or a failed
+ * write to stdout.
  * Subscribes before reading state, like wait.c, and drops the events that
  * the state already covers by their per-mirror sequence number, so
  * nothing is missed or shown twice.
