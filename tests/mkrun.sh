@@ -57,10 +57,13 @@ fi
 
 # The kernel's ynl CLI and the family's spec (ctl/13-ynl), when run.sh
 # could fetch the linux-source it comes from (BM_YNL_DIR).
-if [ -n "${BM_YNL_DIR:-}" ] && [ -f "$BM_YNL_DIR/tools/net/ynl/cli.py" ]; then
+# 6.12 has tools/net/ynl/{cli.py,lib/}; later trees moved them to pyynl/.
+ynl=${BM_YNL_DIR:-/nonexistent}/tools/net/ynl
+[ -f "$ynl/pyynl/cli.py" ] && ynl=$ynl/pyynl
+if [ -f "$ynl/cli.py" ]; then
 	mkdir -p "$R/tests/ynl/lib"
-	cp "$BM_YNL_DIR/tools/net/ynl/cli.py" "$R/tests/ynl/"
-	cp "$BM_YNL_DIR"/tools/net/ynl/lib/*.py "$R/tests/ynl/lib/"
+	cp "$ynl/cli.py" "$R/tests/ynl/"
+	cp "$ynl"/lib/*.py "$R/tests/ynl/lib/"
 	cp "$T/../uapi/blkmirror.yaml" "$R/tests/ynl/"
 	echo "${BM_YNL_DIR##*/}" >"$R/tests/ynl/SOURCE"
 fi

@@ -67,7 +67,11 @@ def main():
           "the same spec without the doc of operation '%s' is refused" %
           spec["operations"]["list"][0]["name"])
 
-    sys.path.insert(0, os.path.join(src, "tools/net/ynl"))
+    # 6.12 has tools/net/ynl/lib; later trees moved it to pyynl/lib.
+    ynl = os.path.join(src, "tools/net/ynl")
+    if os.path.exists(os.path.join(ynl, "pyynl/lib")):
+        ynl = os.path.join(ynl, "pyynl")
+    sys.path.insert(0, ynl)
     try:
         from lib import nlspec
         family = nlspec.SpecFamily(spec_path, schema_path)
