@@ -47,6 +47,11 @@ static const struct mctl_option options[OPT_COUNT] = {
 		"every mirror of the configuration file" },
 	[OPT_CONFIG] = { "config", "FILE", NULL,	/* a string: no parser */
 		"configuration file (default " MCTL_CONF_DEFAULT ")" },
+	[OPT_TIMESTAMPS] = { "timestamps", NULL, NULL,
+		"start each line with the time, as 2026-12-02T03:04:05.123456+01:00\n"
+		"                         (in JSON a \"timestamp\" field)" },
+	[OPT_TEST] = { "test", NULL, NULL,
+		"exit 6 if a mirror shown is degraded (as mdadm --detail --test)" },
 };
 
 static int cmd_help(struct mctl_ctx *ctx);
@@ -86,18 +91,19 @@ static const struct mctl_cmd commands[] = {
 	    "Remove mirror NAME; the legs are left as they are.  Waits until its\n"
 	    "legs are closed and the name is free (exit 5 on timeout).",
 	    cmd_destroy, CMD_NETLINK, { 0 } },
-	{ "list", { { 0 } }, OPT_BIT(OPT_JSON),
+	{ "list", { { 0 } }, OPT_BIT(OPT_JSON) | OPT_BIT(OPT_TEST),
 	    "One line per mirror: name, device, state, percent in sync.", cmd_list, CMD_NETLINK, { 0 } },
-	{ "status", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON),
-	    "Everything about mirror NAME, or about every mirror.", cmd_status, CMD_NETLINK, { 0 } },
+	{ "status", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON) | OPT_BIT(OPT_TEST),
+	    "Everything about mirror NAME, or about every mirror: state, percent\n"
+	    "in sync and time left, legs, settings, counters.", cmd_status, CMD_NETLINK, { 0 } },
 	{ "wait", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_TIMEOUT),
 	    "Block until mirror NAME is in sync, showing progress.  Fails if it\n"
 	    "degrades (exit 6), is destroyed (exit 7), its secondary is detached\n"
 	    "(exit 8) or the timeout passes (exit 5); at once if it has one leg (exit 1).",
 	    cmd_wait, CMD_NETLINK, { 0 } },
-	{ "monitor", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON),
-	    "Print the current state, then every event as it happens, until\n"
-	    "interrupted.", cmd_monitor, CMD_NETLINK, { 0 } },
+	{ "monitor", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON) | OPT_BIT(OPT_TIMESTAMPS),
+	    "Print the current state, a line \"state -\" that ends it, then every\n"
+	    "event as it happens, until interrupted.", cmd_monitor, CMD_NETLINK, { 0 } },
 	{ "set", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_MAX_RATE),
 	    "Change settings of mirror NAME.", cmd_set, CMD_NETLINK, { 0 } },
 	{ "up", { { "NAME", ARG_NEW_NAME, true } }, OPT_BIT(OPT_ALL) | OPT_BIT(OPT_CONFIG),
@@ -329,9 +335,10 @@ static int parse_option(struct mctl_ctx *ctx, char **argv, int *i)
 		return usage_error(cmd, "option '--%s' needs %s", options[o].name,
 				   options[o].metavar);
 	}
-	if (value && !options[o].parse)
+	/* Kept as typed also for parsed values: messages quote it. */
+	if (value)
 		ctx->args.str[o] = value;
-	else if (value && options[o].parse(value, &ctx->args.val[o], &why) < 0) {
+	if (value && options[o].parse && options[o].parse(value, &ctx->args.val[o], &why) < 0) {
 		fprintf(stderr, PROG ": %s: --%s '%s': %s\n", cmd->name, options[o].name,
 			value, why);
 		return MCTL_EXIT_USAGE;
@@ -376,6 +383,20 @@ static int parse_positional(struct mctl_ctx *ctx, const char *value)
 	return check_positional(cmd, &cmd->args[n], value);
 }
 
+/* A rate so low it is likely a unit left out: say what it means (see rate_warning). */
+static void warn_rates(const struct mctl_ctx *ctx)
+{
+	char why[256];
+	int o;
+
+	for (o = 0; o < OPT_COUNT; o++)
+		if (opt_given(&ctx->args, o) && options[o].parse == parse_rate &&
+		    rate_warning(ctx->args.str[o], ctx->args.val[o], why, sizeof(why)))
+			fprintf(stderr, PROG ": %s%s%s: warning: --%s %s\n", ctx->cmd->name,
+				ctx->args.pos[0] ? " " : "",
+				ctx->args.pos[0] ? ctx->args.pos[0] : "", options[o].name, why);
+}
+
 /*
  * Parse the words after the command name into ctx->args.  Returns
  * MCTL_CONTINUE, or an exit code once help or an error has been printed.
@@ -408,6 +429,7 @@ int parse_cmd_args(struct mctl_ctx *ctx, int argc, char **argv)
 	    !cmd->args[ctx->args.npos].optional)
 		return usage_error(cmd, "missing %s", cmd->args[ctx->args.npos].label);
 	ctx->json = opt_given(&ctx->args, OPT_JSON);
+	warn_rates(ctx);
 	return MCTL_CONTINUE;
 }
 

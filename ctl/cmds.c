@@ -330,6 +330,9 @@ int cmd_set(struct mctl_ctx *ctx)
  */
 
 /*
+ * --test makes the exit code tell degraded (6) from not (0), as mdadm
+ * --detail --test does: a check script needs no parsing.
+ *
  * With --json, list and status of every mirror print one array (`[]` for
  * none), one object per line; status NAME prints the one object.  A dump
  * that fails part-way still closes the array it began, so that what was
@@ -340,6 +343,7 @@ struct dump {
 	struct json_array array;
 	bool full;		/* status: every field */
 	unsigned int shown;
+	unsigned int degraded;	/* --test: how many of those shown */
 };
 
 static int dump_one(const struct mirror_msg *m, void *arg)
@@ -356,6 +360,8 @@ static int dump_one(const struct mirror_msg *m, void *arg)
 		print_list_line(m, "");
 	}
 	d->shown++;
+	if (m->state == BLKMIRROR_STATE_DEGRADED)
+		d->degraded++;
 	return MCTL_CONTINUE;
 }
 
@@ -369,6 +375,8 @@ static int dump_mirrors(struct mctl_ctx *ctx, bool full)
 	ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], dump_one, &d));
 	if (array && (ret == MCTL_EXIT_OK || d.array.n))
 		json_array_end(&d.array);
+	if (ret == MCTL_EXIT_OK && d.degraded && opt_given(&ctx->args, OPT_TEST))
+		ret = MCTL_EXIT_DEGRADED;
 	return ret;
 }
 

@@ -55,6 +55,22 @@ conf_error(struct mctl_conf *c, unsigned int line, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* Said, not counted: the line still comes up. */
+static void __attribute__((format(printf, 3, 4)))
+conf_warn(struct mctl_conf *c, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "%s:%u: warning: ", c->file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 /*
  * Split @s in place into whitespace-separated fields.  A field may be
  * quoted with "..." (where \" and \\ stand for " and \) or '...'
@@ -161,6 +177,7 @@ static int parse_conf_option(struct mctl_conf *c, unsigned int line, struct mctl
 {
 	const char *eq = strchr(f, '='), *why;
 	size_t klen = eq ? (size_t)(eq - f) : strlen(f);
+	char warn[256];
 	uint64_t *val;
 	bool *given;
 	int err;
@@ -193,6 +210,8 @@ static int parse_conf_option(struct mctl_conf *c, unsigned int line, struct mctl
 			   eq + 1, why);
 		return -1;
 	}
+	if (*f == 'm' && rate_warning(eq + 1, *val, warn, sizeof(warn)))
+		conf_warn(c, line, "mirror '%s': max-rate %s", m->name, warn);
 	*given = true;
 	return 0;
 }

@@ -47,6 +47,8 @@ enum mctl_opt {
 	OPT_NO_WAIT,
 	OPT_ALL,
 	OPT_CONFIG,
+	OPT_TIMESTAMPS,
+	OPT_TEST,
 	OPT_COUNT
 };
 
@@ -73,7 +75,7 @@ struct mctl_args {
 	int npos;
 	unsigned int given;		/* OPT_BIT() of each option seen */
 	uint64_t val[OPT_COUNT];	/* parsed value of each option taking one */
-	const char *str[OPT_COUNT];	/* the value of a string option (--config) */
+	const char *str[OPT_COUNT];	/* each value as typed; --config has no other */
 };
 
 static inline bool opt_given(const struct mctl_args *a, enum mctl_opt o)
@@ -223,16 +225,28 @@ int cmd_monitor(struct mctl_ctx *ctx);
 
 #define FMT_LEN	32
 
+/*
+ * The smallest resync rate limit that passes without a warning (0 is no
+ * limit): one 64 KiB region, the smallest, a second.  Below that a mirror
+ * of a few hundred GiB takes months to copy.
+ */
+#define MCTL_RATE_FLOOR	(64 * 1024)
+
 int parse_bytes(const char *s, bool rate, uint64_t *out, const char **why);
 int parse_region_size(const char *s, uint64_t *out, const char **why);
 int parse_rate(const char *s, uint64_t *out, const char **why);
 int parse_seconds(const char *s, uint64_t *out, const char **why);
+const char *rate_warning(const char *given, uint64_t rate, char *buf, size_t len);
 int check_name(const char *s, const char **why);
 char *fmt_bytes(uint64_t v, char buf[FMT_LEN]);
 char *fmt_rate(uint64_t v, char buf[FMT_LEN]);
 char *fmt_duration(uint64_t secs, char buf[FMT_LEN]);
 char *fmt_devt(uint32_t devt, char buf[FMT_LEN]);
 char *fmt_pause(uint64_t usec, char buf[FMT_LEN]);
+bool eta_seconds(uint64_t size, uint64_t synced, uint64_t rate, uint64_t *secs);
+char *fmt_eta(uint64_t size, uint64_t synced, uint64_t rate, char buf[FMT_LEN]);
+char *fmt_percent(uint64_t size, uint64_t synced, bool in_sync, char buf[FMT_LEN]);
+char *fmt_timestamp(char buf[FMT_LEN * 2]);
 
 /*---------------------------------------------------------------------------
  * JSON writer (json.c): one object per line, flushed at its end; an array
@@ -272,7 +286,9 @@ void print_list_line(const struct mirror_msg *m, const char *prefix);
 void print_status(const struct mirror_msg *m);
 void print_mirror_json(const struct mirror_msg *m, bool full, struct json_array *a);
 int check_stdout(void);
-void print_event(const struct mirror_msg *m, bool json);
+void print_event(const struct mirror_msg *m, bool json, bool timestamps);
+void print_state_line(const struct mirror_msg *m, bool json, bool timestamps);
+void print_state_end(bool json, bool timestamps);
 void print_failure(FILE *f, const struct mirror_msg *m);
 void print_switched(const struct mirror_msg *m, bool json);
 void print_detached(const struct mirror_msg *m, bool json);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `monitor`: the current state of the mirrors, then every event, one line
- * each, until SIGINT (exit 0: the way to stop it at a terminal), SIGTERM
- * (exit 143, as for any job a TERM ended) or a failed write to stdout.
+ * `monitor`: the current state of the mirrors, a line that ends it, then
+ * every event, one line each, until SIGINT (exit 0: the way to stop it at
+ * a terminal), SIGTERM (exit 143, as for any job a TERM ended) or a failed
+ * write to stdout.
  * Subscribes before reading state, like wait.c, and drops the events that
  * the state already covers by their per-mirror sequence number, so
  * nothing is missed or shown twice.
@@ -24,6 +25,7 @@ struct monitor {
 	const char *name;	/* only this mirror, or NULL for all */
 	struct seen *seen;
 	size_t nseen;
+	bool timestamps;	/* --timestamps: each line starts with the time */
 };
 
 static bool wanted(const struct monitor *mon, const struct mirror_msg *m)
@@ -52,8 +54,8 @@ static struct seen *seen_of(struct monitor *mon, const char *name)
 }
 
 /*
- * A state line has no "event" field in JSON (it is a status object) and
- * reads "state" in the human form, where events name themselves.
+ * A state line reads "state" in the human form, where events name
+ * themselves; in JSON its "type" is "state", an event's "event".
  */
 static int show_state(const struct mirror_msg *m, void *arg)
 {
@@ -67,11 +69,7 @@ static int show_state(const struct mirror_msg *m, void *arg)
 		s->seq = m->event_seq;
 		s->listed = true;
 	}
-	if (mon->ctx->json) {
-		print_mirror_json(m, true, NULL);
-	} else {
-		print_list_line(m, "state     ");
-	}
+	print_state_line(m, mon->ctx->json, mon->timestamps);
 	return check_stdout() ? MCTL_EXIT_FAIL : MCTL_CONTINUE;
 }
 
@@ -97,7 +95,7 @@ static int show_event(const struct mirror_msg *m, void *arg)
 	/* A mirror created again under this name numbers its events from 1. */
 	if (s && m->cmd == BLKMIRROR_EVENT_DESTROYED)
 		s->seq = 0;
-	print_event(m, mon->ctx->json);
+	print_event(m, mon->ctx->json, mon->timestamps);
 	return check_stdout() ? MCTL_EXIT_FAIL : MCTL_CONTINUE;
 }
 
@@ -148,7 +146,10 @@ static int check_state(void *arg)
 
 int cmd_monitor(struct mctl_ctx *ctx)
 {
-	struct monitor mon = { .ctx = ctx, .name = ctx->args.pos[0] };
+	struct monitor mon = {
+		.ctx = ctx, .name = ctx->args.pos[0],
+		.timestamps = opt_given(&ctx->args, OPT_TIMESTAMPS),
+	};
 	struct event_loop loop = {
 		.on_event = show_event, .on_overrun = read_state,
 		.on_idle = check_state, .arg = &mon,
@@ -160,6 +161,10 @@ int cmd_monitor(struct mctl_ctx *ctx)
 	if (ret)
 		return ret;
 	ret = read_state(&mon);
+	if (ret == MCTL_CONTINUE) {
+		print_state_end(ctx->json, mon.timestamps);
+		ret = check_stdout() ? MCTL_EXIT_FAIL : MCTL_CONTINUE;
+	}
 	if (ret == MCTL_CONTINUE)
 		ret = events_run(&loop);
 	events_close(&loop);

@@ -156,10 +156,14 @@ void print_status(const struct mirror_msg *m)
 	printf("  %-19s %s (%s)\n", "device:", str_or_dash(device_path(m, dev, sizeof(dev))),
 	       fmt_devt(m->devt, b1));
 	if (has_secondary(m)) {
-		printf("  %-19s %s, %u%% (%s of %s)", "state:", state_name(m->state),
-		       m->percent, fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2));
+		bool in_sync = m->state == BLKMIRROR_STATE_SYNCED;
+
+		printf("  %-19s %s, %s%% (%s of %s)", "state:", state_name(m->state),
+		       fmt_percent(m->size, m->synced_bytes, in_sync, b3),
+		       fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2));
 		if (m->state == BLKMIRROR_STATE_RESYNCING)
-			printf(" at %s", fmt_rate(m->rate, b3));
+			printf(" at %s, ETA %s", fmt_rate(m->rate, b1),
+			       fmt_eta(m->size, m->synced_bytes, m->rate, b2));
 		putchar('\n');
 	} else {
 		printf("  %-19s %s (no secondary: I/O passes through to the primary)\n",
@@ -235,6 +239,7 @@ static void json_failure(struct json *j, const struct mirror_msg *m)
 static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool full)
 {
 	char dev[64];
+	uint64_t eta;
 
 	json_str(j, "name", m->name);
 	json_str(j, "device", device_path(m, dev, sizeof(dev)));
@@ -251,6 +256,11 @@ static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool 
 	json_u64(j, "size_bytes", m->size);
 	json_u64(j, "synced_bytes", m->synced_bytes);
 	json_u64(j, "rate_bytes_per_sec", m->rate);
+	if (m->state == BLKMIRROR_STATE_RESYNCING &&
+	    eta_seconds(m->size, m->synced_bytes, m->rate, &eta))
+		json_u64(j, "eta_seconds", eta);
+	else
+		json_null(j, "eta_seconds");
 	json_u64(j, "region_size_bytes", m->region_size);
 	json_u64(j, "max_rate_bytes_per_sec", m->max_rate);
 	json_u64(j, "logical_block_size", m->lbs);
@@ -292,7 +302,23 @@ void print_mirror_json(const struct mirror_msg *m, bool full, struct json_array 
  * Events
  */
 
-static void json_event(const struct mirror_msg *m)
+/*
+ * monitor --json: every line is an object whose "type" says what it is:
+ * "state" (a mirror object), "state-end" (the initial state is complete)
+ * or "event"; with --timestamps a "timestamp" follows.  Both come last,
+ * after the fields that were there before them, in their old order.
+ */
+static void json_monitor_end(struct json *j, const char *type, bool timestamps)
+{
+	char ts[FMT_LEN * 2];
+
+	json_str(j, "type", type);
+	if (timestamps)
+		json_str(j, "timestamp", fmt_timestamp(ts));
+	json_end(j);
+}
+
+static void json_event(const struct mirror_msg *m, bool timestamps)
 {
 	char dev[64], b[FMT_LEN];
 	struct json j;
@@ -336,13 +362,23 @@ static void json_event(const struct mirror_msg *m)
 		json_bool(&j, "consistent", m->consistent);
 		break;
 	}
-	json_end(&j);
+	json_monitor_end(&j, "event", timestamps);
 }
 
-static void human_event(const struct mirror_msg *m)
+/* The timestamp that starts a line of monitor --timestamps. */
+static void print_timestamp(bool timestamps)
+{
+	char ts[FMT_LEN * 2];
+
+	if (timestamps)
+		printf("%s ", fmt_timestamp(ts));
+}
+
+static void human_event(const struct mirror_msg *m, bool timestamps)
 {
 	char dev[64], b1[FMT_LEN], b2[FMT_LEN], b3[FMT_LEN];
 
+	print_timestamp(timestamps);
 	printf("%-9s %s", event_name(m->cmd), str_or_dash(m->name));
 	switch (m->cmd) {
 	case BLKMIRROR_EVENT_CREATED:
@@ -386,14 +422,50 @@ static void human_event(const struct mirror_msg *m)
 }
 
 /* One line per event; events of a newer module that we don't know are skipped. */
-void print_event(const struct mirror_msg *m, bool json)
+void print_event(const struct mirror_msg *m, bool json, bool timestamps)
 {
 	if (!event_name(m->cmd))
 		return;
 	if (json)
-		json_event(m);
+		json_event(m, timestamps);
 	else
-		human_event(m);
+		human_event(m, timestamps);
+}
+
+/*
+ * A state line of monitor: "state     NAME DEVICE STATE PERCENT", or the
+ * mirror object with "type": "state".
+ */
+void print_state_line(const struct mirror_msg *m, bool json, bool timestamps)
+{
+	struct json j;
+
+	if (json) {
+		json_begin(&j, stdout);
+		json_mirror_fields(&j, m, true);
+		json_monitor_end(&j, "state", timestamps);
+		return;
+	}
+	print_timestamp(timestamps);
+	print_list_line(m, "state     ");
+}
+
+/*
+ * After the initial state, "state -" (as drbdsetup events2's "exists -")
+ * or {"type": "state-end"}: what follows are events.
+ */
+void print_state_end(bool json, bool timestamps)
+{
+	struct json j;
+
+	if (json) {
+		json_begin(&j, stdout);
+		json_monitor_end(&j, "state-end", timestamps);
+		return;
+	}
+	print_timestamp(timestamps);
+	printf("state     -\n");
+	fflush(stdout);
 }
 
 /*---------------------------------------------------------------------------

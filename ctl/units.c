@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/sysmacros.h>
 
 #include "mirrorctl.h"
@@ -117,6 +118,29 @@ int parse_rate(const char *s, uint64_t *out, const char **why)
 	return parse_bytes(s, true, out, why);
 }
 
+/*
+ * A limit below MCTL_RATE_FLOOR, spelled out: RATE is in bytes, and
+ * "--max-rate 100" (100 B/s, one 1 MiB region every three hours) is
+ * nearly always 100M mistyped.  Not refused: a tiny rate is also how a
+ * copy is held back on purpose (the tests pin a resync with 1 B/s).
+ * Returns NULL when @rate is fine, else the text in @buf.
+ */
+const char *rate_warning(const char *given, uint64_t rate, char *buf, size_t len)
+{
+	char b1[FMT_LEN], b2[FMT_LEN], b3[FMT_LEN];
+	int n;
+
+	if (!rate || rate >= MCTL_RATE_FLOOR)
+		return NULL;
+	n = snprintf(buf, len, "'%s' is %llu bytes per second (%s), below %s: one 1 MiB "
+		     "region every %s", given, (unsigned long long)rate, fmt_rate(rate, b1),
+		     fmt_rate(MCTL_RATE_FLOOR, b2),
+		     fmt_duration(((1ULL << 20) + rate - 1) / rate, b3));
+	if (n > 0 && (size_t)n < len && strspn(given, "0123456789") == strlen(given))
+		snprintf(buf + n, len - n, " (RATE is in bytes: %sM is %s MiB/s)", given, given);
+	return buf;
+}
+
 /* Whole seconds, bounded so that milliseconds still fit an int. */
 int parse_seconds(const char *s, uint64_t *out, const char **why)
 {
@@ -192,6 +216,55 @@ char *fmt_duration(uint64_t secs, char buf[FMT_LEN])
 	return buf;
 }
 
+/*
+ * Seconds until @synced reaches @size at @rate; false when that cannot be
+ * told (no rate measured yet).
+ */
+bool eta_seconds(uint64_t size, uint64_t synced, uint64_t rate, uint64_t *secs)
+{
+	if (!rate || synced > size)
+		return false;
+	*secs = (size - synced + rate - 1) / rate;
+	return true;
+}
+
+/* "1:02:03", or "--:--" when eta_seconds() cannot tell. */
+char *fmt_eta(uint64_t size, uint64_t synced, uint64_t rate, char buf[FMT_LEN])
+{
+	uint64_t secs;
+
+	if (!eta_seconds(size, synced, rate, &secs))
+		return strcpy(buf, "--:--");
+	return fmt_duration(secs, buf);
+}
+
+/*
+ * Percent in sync with one decimal, "42.3", from the bytes: the kernel's
+ * integer percent moves too seldom on a large disk.  Rounded down, and
+ * never 100.0 before the mirror says it is in sync.
+ */
+char *fmt_percent(uint64_t size, uint64_t synced, bool in_sync, char buf[FMT_LEN])
+{
+	uint64_t tenths = 1000;
+
+	if (!in_sync) {
+		if (synced > size)
+			synced = size;
+		/* Exact below 16 EiB / 1000; past that, a size of a few PiB, near enough. */
+		if (!size)
+			tenths = 0;
+		else if (size <= UINT64_MAX / 1000)
+			tenths = synced * 1000 / size;
+		else
+			tenths = synced / (size / 1000);
+		if (tenths > 999)
+			tenths = 999;
+	}
+	snprintf(buf, FMT_LEN, "%llu.%llu", (unsigned long long)(tenths / 10),
+		 (unsigned long long)(tenths % 10));
+	return buf;
+}
+
 char *fmt_devt(uint32_t devt, char buf[FMT_LEN])
 {
 	snprintf(buf, FMT_LEN, "%u:%u", major(devt), minor(devt));
@@ -203,5 +276,25 @@ char *fmt_pause(uint64_t usec, char buf[FMT_LEN])
 {
 	snprintf(buf, FMT_LEN, "%llu.%03llu ms", (unsigned long long)(usec / 1000),
 		 (unsigned long long)(usec % 1000));
+	return buf;
+}
+
+/*
+ * Now, as ISO 8601 local time with microseconds and the UTC offset,
+ * "2026-12-02T03:04:05.123456+01:00": the form of drbdsetup events2
+ * --timestamps, which sorts as text and which date -d reads.
+ */
+char *fmt_timestamp(char buf[FMT_LEN * 2])
+{
+	struct timespec ts;
+	struct tm tm;
+	char date[32], zone[8];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);	/* "+0100" */
+	snprintf(buf, FMT_LEN * 2, "%s.%06ld%.3s:%.2s", date, ts.tv_nsec / 1000, zone,
+		 zone + 3);
 	return buf;
 }

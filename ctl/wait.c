@@ -43,9 +43,7 @@ struct waiter {
 
 static char *eta(const struct mirror_msg *m, char buf[FMT_LEN])
 {
-	if (!m->rate || m->synced_bytes > m->size)
-		return strcpy(buf, "--:--");
-	return fmt_duration((m->size - m->synced_bytes + m->rate - 1) / m->rate, buf);
+	return fmt_eta(m->size, m->synced_bytes, m->rate, buf);
 }
 
 /* Fixed-width fields, so that each redraw covers the previous one fully. */

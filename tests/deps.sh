@@ -21,6 +21,9 @@ PKGS="$PKGS linux-source-6.1 xz-utils flex bison bc libelf-dev libssl-dev"
 # The newer kernels (tests/kernels/): a sid chroot for 7.x's gcc 16, dkms
 # for host/dkms, pahole for 6.12's BTF of out-of-tree modules.
 PKGS="$PKGS debootstrap dkms dwarves"
+# host/ynl-spec and ctl/13-ynl: the kernel's YNL schemas and CLI read with
+# real YAML and JSON-schema libraries (Debian's python3, in the guest too).
+PKGS="$PKGS python3 python3-yaml python3-jsonschema"
 
 missing=
 for p in $PKGS; do

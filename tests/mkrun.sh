@@ -55,6 +55,19 @@ if [ -n "$CTL" ]; then
 	done
 fi
 
+# The kernel's ynl CLI and the family's spec (ctl/13-ynl), when run.sh
+# could fetch the linux-source it comes from (BM_YNL_DIR).
+# 6.12 has tools/net/ynl/{cli.py,lib/}; later trees moved them to pyynl/.
+ynl=${BM_YNL_DIR:-/nonexistent}/tools/net/ynl
+[ -f "$ynl/pyynl/cli.py" ] && ynl=$ynl/pyynl
+if [ -f "$ynl/cli.py" ]; then
+	mkdir -p "$R/tests/ynl/lib"
+	cp "$ynl/cli.py" "$R/tests/ynl/"
+	cp "$ynl"/lib/*.py "$R/tests/ynl/lib/"
+	cp "$T/../uapi/blkmirror.yaml" "$R/tests/ynl/"
+	echo "${BM_YNL_DIR##*/}" >"$R/tests/ynl/SOURCE"
+fi
+
 if [ -n "${BLKMIRROR_EXTRA_ROOT:-}" ]; then
 	cp -R "$BLKMIRROR_EXTRA_ROOT"/. "$R"/
 fi

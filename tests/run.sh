@@ -11,7 +11,8 @@
 #
 # PATTERN selects cases whose "suite/name" matches *PATTERN* (a glob);
 # host unit tests run when there is no pattern or it matches "host/ctl-unit",
-# the install test likewise for "host/install".
+# the install test likewise for "host/install", the YNL spec check for
+# "host/ynl-spec".
 #
 # Crashes: a guest that panics, powers off early or stops making progress
 # (the case's timeout plus a margin) is killed, the case in flight is
@@ -172,6 +173,17 @@ done
 SUITES="$STOCK_SUITES $DEBUG_SUITES $K_SUITES"
 [ -n "$STOCK_SUITES" ] && KVERS_RAN="stock=$KVER"
 
+# The kernel's YNL schemas and ynl CLI, from Debian's linux-source (cached),
+# before any initramfs is built: host/ynl-spec checks the spec with them,
+# the guests get the CLI (ctl/23-ynl).  Empty when it cannot be fetched;
+# those two then fail, saying so.
+BM_YNL_DIR=
+if matches host/ynl-spec || [ -n "$(echo $SUITES)" ]; then
+	BM_YNL_DIR=$(sh "$BM_TESTS/ynl/fetch.sh" "$(bm_cache_dir)" 2>"$OUT/ynl-fetch.log") ||
+		BM_YNL_DIR=
+fi
+export BM_YNL_DIR
+
 # Kernel arguments of every guest.  tsc=reliable: with two guests on two
 # cores the clocksource watchdog finds TCG's TSC skewed and flips
 # sched_clock's static key while every vCPU runs through it; TCG then
@@ -253,11 +265,14 @@ fi
 INSTALL=0
 matches host/install && INSTALL=1
 
+YNLSPEC=0
+matches host/ynl-spec && YNLSPEC=1
+
 nsuites=$(echo $SUITES | wc -w)
-[ $((nsuites + UNIT + INSTALL + DKMS)) -gt 0 ] || fatal "no test matches '$FILTER'"
+[ $((nsuites + UNIT + INSTALL + DKMS + YNLSPEC)) -gt 0 ] || fatal "no test matches '$FILTER'"
 
 echo "KTAP version 1"
-echo "1..$((nsuites + UNIT + INSTALL + DKMS))"
+echo "1..$((nsuites + UNIT + INSTALL + DKMS + YNLSPEC))"
 TOPN=0
 
 # ------------------------------------------------------------ host unit tests
@@ -305,6 +320,40 @@ if [ $INSTALL -eq 1 ]; then
 	else
 		echo "not ok $TOPN host/install"
 		FAILED_LOGS="$FAILED_LOGS $OUT/install-test.log $OUT/install.log"
+	fi
+fi
+
+# host/ynl-spec: uapi/blkmirror.yaml against the kernel's YNL schema and
+# library (tests/ynl/spec.py), counted the same way.
+if [ $YNLSPEC -eq 1 ]; then
+	TOPN=$((TOPN + 1))
+	if [ -n "$BM_YNL_DIR" ]; then
+		/usr/bin/python3 "$BM_TESTS/ynl/spec.py" "$BM_YNL_DIR" "$BM_TOP/uapi/blkmirror.yaml" \
+			>"$OUT/ynl-spec.log" 2>&1
+		yrc=$?
+	else
+		{
+			echo "not ok - the kernel's YNL schemas could not be fetched:"
+			sed 's/^/# /' "$OUT/ynl-fetch.log"
+		} >"$OUT/ynl-spec.log"
+		yrc=1
+	fi
+	yp=$(grep -c '^ok ' "$OUT/ynl-spec.log")
+	yf=$(grep -c '^not ok ' "$OUT/ynl-spec.log")
+	if [ $yrc -ne 0 ] && [ "$yf" -eq 0 ]; then
+		echo "not ok - tests/ynl/spec.py exited $yrc" >>"$OUT/ynl-spec.log"
+		yf=1
+	fi
+	echo "    KTAP version 1"
+	echo "    # Subtest: host/ynl-spec"
+	awk '/^(not )?ok / { n++; sub(/^not ok/, "not ok " n); if ($1 == "ok") sub(/^ok/, "ok " n) }
+		{ print "    " $0 }' "$OUT/ynl-spec.log"
+	PASS=$((PASS + yp)) FAIL=$((FAIL + yf))
+	if [ "$yf" -eq 0 ]; then
+		echo "ok $TOPN host/ynl-spec"
+	else
+		echo "not ok $TOPN host/ynl-spec"
+		FAILED_LOGS="$FAILED_LOGS $OUT/ynl-spec.log"
 	fi
 fi
 

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -134,6 +135,40 @@ static void test_sizes(void)
 	expect_error(parse_size, "size", "16777216T", "too large");
 }
 
+/* A limit below the floor is taken, with its meaning spelled out. */
+static void expect_rate_warning(const char *in, const char *want)
+{
+	const char *why = "", *w;
+	char buf[256];
+	uint64_t v = 0;
+
+	parse_rate(in, &v, &why);
+	w = rate_warning(in, v, buf, sizeof(buf));
+	if (!want)
+		check(!w, "rate '%s' passes without a warning (got '%s')", in, w ? w : "");
+	else
+		check(w && strcmp(w, want) == 0, "rate '%s' warns '%s' (got '%s')", in, want,
+		      w ? w : "(none)");
+}
+
+static void test_rate_warnings(void)
+{
+	expect_rate_warning("100", "'100' is 100 bytes per second (100 B/s), below 64.0 KiB/s: "
+			    "one 1 MiB region every 2:54:46 (RATE is in bytes: 100M is 100 MiB/s)");
+	expect_rate_warning("1", "'1' is 1 bytes per second (1 B/s), below 64.0 KiB/s: "
+			    "one 1 MiB region every 291:16:16 (RATE is in bytes: 1M is 1 MiB/s)");
+	expect_rate_warning("8K/s", "'8K/s' is 8192 bytes per second (8.0 KiB/s), below "
+			    "64.0 KiB/s: one 1 MiB region every 2:08");
+	expect_rate_warning("65535", "'65535' is 65535 bytes per second (64.0 KiB/s), below "
+			    "64.0 KiB/s: one 1 MiB region every 0:17 (RATE is in bytes: 65535M is "
+			    "65535 MiB/s)");
+	expect_rate_warning("64K", NULL);
+	expect_rate_warning("65536", NULL);
+	expect_rate_warning("100M", NULL);
+	expect_rate_warning("0", NULL);
+	expect_rate_warning("unlimited", NULL);
+}
+
 static void test_rates(void)
 {
 	expect_value(parse_rate, "rate", "100M/s", 100ULL << 20);
@@ -148,6 +183,7 @@ static void test_rates(void)
 	expect_error(parse_rate, "rate", "5M/sec", "unit");
 	expect_error(parse_rate, "rate", "fast", "not a number");
 	expect_error(parse_rate, "rate", "99999999999T/s", "too large");
+	test_rate_warnings();
 }
 
 static void test_region_sizes(void)
@@ -209,6 +245,26 @@ static void expect_str(const char *got, const char *want, const char *what)
 	check(strcmp(got, want) == 0, "%s is '%s' (got '%s')", what, want, got);
 }
 
+/* "2026-12-02T03:04:05.123456+01:00": the shape, and that it is now. */
+static void test_timestamp(void)
+{
+	char ts[FMT_LEN * 2], date[16], tail[8];
+	int y, mo, d, h, mi, sec, n = 0;
+	long usec;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	fmt_timestamp(ts);
+	localtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	check(strlen(ts) == 32 &&
+	      sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d.%6ld%6s%n", &y, &mo, &d, &h, &mi, &sec,
+		     &usec, tail, &n) == 8 && n == 32 &&
+	      (tail[0] == '+' || tail[0] == '-') && tail[3] == ':' && strlen(tail) == 6 &&
+	      (strncmp(ts, date, 10) == 0 || h == 0),
+	      "timestamp is ISO 8601 with microseconds and the UTC offset, today (got '%s')", ts);
+}
+
 static void test_formatting(void)
 {
 	char b[FMT_LEN];
@@ -225,6 +281,19 @@ static void test_formatting(void)
 	expect_str(fmt_pause(0, b), "0.000 ms", "no pause");
 	expect_str(fmt_pause(412, b), "0.412 ms", "a pause of 412 us");
 	expect_str(fmt_pause(12345678, b), "12345.678 ms", "a long pause");
+	expect_str(fmt_percent(1000, 423, false, b), "42.3", "percent with one decimal");
+	expect_str(fmt_percent(1000, 4239, false, b), "99.9", "percent past the size, not in sync");
+	expect_str(fmt_percent(3, 2, false, b), "66.6", "percent rounded down");
+	expect_str(fmt_percent(1ULL << 40, (1ULL << 40) - 1, false, b), "99.9",
+		   "percent one byte short is not 100.0");
+	expect_str(fmt_percent(1ULL << 40, 1ULL << 40, true, b), "100.0", "percent in sync");
+	expect_str(fmt_percent(0, 0, false, b), "0.0", "percent of nothing");
+	expect_str(fmt_percent(UINT64_MAX, UINT64_MAX / 2, false, b), "50.0",
+		   "percent of the largest size");
+	expect_str(fmt_eta(64 << 20, 16 << 20, 8 << 20, b), "0:06", "ETA, 48 MiB at 8 MiB/s");
+	expect_str(fmt_eta(64 << 20, 16 << 20, 0, b), "--:--", "ETA without a rate");
+	expect_str(fmt_eta(1ULL << 40, 0, 1 << 20, b), "291:16:16", "ETA of 1 TiB at 1 MiB/s");
+	test_timestamp();
 }
 
 /*---------------------------------------------------------------------------
@@ -381,6 +450,15 @@ static void test_cmdline(void)
 	check(parse(&ctx, "detach", "m0", "--force", NULL) == MCTL_CONTINUE &&
 	      opt_given(&ctx.args, OPT_FORCE) && !ctx.json, "detach --force");
 
+	check(parse(&ctx, "status", "m0", "--test", NULL) == MCTL_CONTINUE &&
+	      opt_given(&ctx.args, OPT_TEST), "status --test");
+	check(parse(&ctx, "-j", "list", "--test", NULL) == MCTL_CONTINUE &&
+	      opt_given(&ctx.args, OPT_TEST) && ctx.json, "-j list --test");
+	check(parse(&ctx, "wait", "m0", "--test", NULL) == MCTL_EXIT_USAGE, "wait takes no --test");
+	check(parse(&ctx, "monitor", "--timestamps", "--json", NULL) == MCTL_CONTINUE &&
+	      opt_given(&ctx.args, OPT_TIMESTAMPS) && ctx.json, "monitor --timestamps --json");
+	check(parse(&ctx, "status", "--timestamps", NULL) == MCTL_EXIT_USAGE,
+	      "status takes no --timestamps");
 	check(parse(&ctx, NULL) == MCTL_EXIT_USAGE, "no command is a usage error");
 	check(parse(&ctx, "frobnicate", NULL) == MCTL_EXIT_USAGE, "unknown command");
 	check(parse(&ctx, "--bogus", NULL) == MCTL_EXIT_USAGE, "unknown global option");
@@ -491,6 +569,23 @@ static void expect_conf_error(const char *text, unsigned int line, const char *r
 	check(c.errors == 1 && strncmp(err, want, strlen(want)) == 0 && strstr(err, reason) &&
 	      !strchr(err, '\n')[1], "config error '%s' at line %u: %s (got '%s')",
 	      text, line, reason, err);
+	conf_free(&c);
+}
+
+/* A tiny max-rate= is warned about with file and line, and still taken. */
+static void test_config_rate_warning(void)
+{
+	const struct mctl_conf_mirror *m;
+	struct mctl_conf c;
+	char err[2048];
+
+	parse_conf("slow /dev/disk/by-id/a /dev/disk/by-id/b max-rate=100\n", &c, err, sizeof(err));
+	m = conf_find(&c, "slow");
+	check(c.errors == 0 && m && m->has_max_rate && m->max_rate == 100 &&
+	      strcmp(err, "t.conf:1: warning: mirror 'slow': max-rate '100' is 100 bytes per "
+		     "second (100 B/s), below 64.0 KiB/s: one 1 MiB region every 2:54:46 "
+		     "(RATE is in bytes: 100M is 100 MiB/s)\n") == 0,
+	      "config: max-rate=100 is taken with a warning naming file and line (got '%s')", err);
 	conf_free(&c);
 }
 
@@ -849,8 +944,8 @@ static void expect_event(struct nl_msg *msg, const char *want, const char *what)
 
 	bm_parse_mirror(msg, &m);
 	capture_start(&c, STDOUT_FILENO);
-	print_event(&m, true);
-	print_event(&m, false);
+	print_event(&m, true, false);
+	print_event(&m, false, false);
 	out = capture_end(&c);
 	check(strcmp(out, want) == 0, "%s event, JSON and human (got '%s')", what, out);
 	nlmsg_free(msg);
@@ -872,7 +967,8 @@ static void test_migration_events(void)
 
 	msg = fake_event(BLKMIRROR_EVENT_ATTACHED);
 	nla_put_string(msg, BLKMIRROR_A_SECONDARY, "/dev/ram1");
-	expect_event(msg, "{\"event\":\"attached\",\"name\":\"m0\",\"secondary\":\"/dev/ram1\"}\n"
+	expect_event(msg, "{\"event\":\"attached\",\"name\":\"m0\",\"secondary\":\"/dev/ram1\","
+			  "\"type\":\"event\"}\n"
 			  "attached  m0 secondary /dev/ram1, copy started\n", "attached");
 
 	msg = fake_event(BLKMIRROR_EVENT_SWITCHED);
@@ -880,7 +976,7 @@ static void test_migration_events(void)
 	nla_put_string(msg, BLKMIRROR_A_OLD_PRIMARY, "/dev/ram0");
 	nla_put_u64(msg, BLKMIRROR_A_PAUSE_USEC, 250);
 	expect_event(msg, "{\"event\":\"switched\",\"name\":\"m0\",\"primary\":\"/dev/ram1\","
-			  "\"old_primary\":\"/dev/ram0\",\"pause_usec\":250}\n"
+			  "\"old_primary\":\"/dev/ram0\",\"pause_usec\":250,\"type\":\"event\"}\n"
 			  "switched  m0 primary /dev/ram1, released /dev/ram0, I/O paused 0.250 ms\n",
 		     "switched");
 
@@ -888,14 +984,14 @@ static void test_migration_events(void)
 	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram1");
 	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 0);
 	expect_event(msg, "{\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
-			  "\"consistent\":false}\n"
+			  "\"consistent\":false,\"type\":\"event\"}\n"
 			  "detached  m0 /dev/ram1, not a consistent copy\n", "detached (forced)");
 
 	msg = fake_event(BLKMIRROR_EVENT_DETACHED);
 	nla_put_string(msg, BLKMIRROR_A_DETACHED_LEG, "/dev/ram1");
 	nla_put_u8(msg, BLKMIRROR_A_CONSISTENT, 1);
 	expect_event(msg, "{\"event\":\"detached\",\"name\":\"m0\",\"detached\":\"/dev/ram1\","
-			  "\"consistent\":true}\n"
+			  "\"consistent\":true,\"type\":\"event\"}\n"
 			  "detached  m0 /dev/ram1, a consistent copy\n", "detached (in sync)");
 }
 
@@ -920,7 +1016,7 @@ static void test_replies(void)
 			  "\"primary_devt\":\"1:0\",\"secondary\":\"/dev/ram1\","
 			  "\"secondary_devt\":\"1:1\",\"size_bytes\":67108864,"
 			  "\"synced_bytes\":16777216,\"rate_bytes_per_sec\":8388608,"
-			  "\"region_size_bytes\":1048576,\"max_rate_bytes_per_sec\":0,"
+			  "\"eta_seconds\":6,\"region_size_bytes\":1048576,\"max_rate_bytes_per_sec\":0,"
 			  "\"logical_block_size\":4096,\"primary_lbs\":512,\"secondary_lbs\":4096,"
 			  "\"failed_leg\":null,\"failed_errno\":null,\"failed_sector\":null,"
 			  "\"unreadable_sectors\":0,\"unreadable_first_sector\":null,"
@@ -939,13 +1035,80 @@ static void test_replies(void)
 	msg = fake_mirror_reply(BLKMIRROR_EVENT_DEGRADED, BLKMIRROR_STATE_DEGRADED);
 	bm_parse_mirror(msg, &m);
 	capture_start(&c, STDOUT_FILENO);
-	print_event(&m, true);
-	print_event(&m, false);
+	print_event(&m, true, false);
+	print_event(&m, false, false);
 	out = capture_end(&c);
 	check(strcmp(out, "{\"event\":\"degraded\",\"name\":\"m0\",\"failed_leg\":\"secondary\","
-			  "\"failed_errno\":5,\"failed_sector\":2048}\n"
+			  "\"failed_errno\":5,\"failed_sector\":2048,\"type\":\"event\"}\n"
 			  "degraded  m0 secondary leg failed: Input/output error at sector 2048\n") == 0,
 	      "degraded event, JSON and human (got '%s')", out);
+	nlmsg_free(msg);
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* monitor: state lines, the end of the state, and "type" in JSON. */
+static void test_monitor_lines(void)
+{
+	struct nl_msg *msg = fake_mirror_reply(BLKMIRROR_CMD_GET, BLKMIRROR_STATE_RESYNCING);
+	struct mirror_msg m;
+	struct capture c;
+	const char *out;
+
+	bm_parse_mirror(msg, &m);
+	capture_start(&c, STDOUT_FILENO);
+	print_state_line(&m, false, false);
+	print_state_end(false, false);
+	out = capture_end(&c);
+	check(strcmp(out, "state     m0               /dev/blkmirror0  resyncing   25%\n"
+			  "state     -\n") == 0, "monitor: state line, then 'state -' (got '%s')", out);
+
+	capture_start(&c, STDOUT_FILENO);
+	print_state_line(&m, true, false);
+	print_state_end(true, false);
+	out = capture_end(&c);
+	check(starts_with(out, "{\"name\":\"m0\",\"device\":") &&
+	      strstr(out, "\"eta_seconds\":6,") &&
+	      strstr(out, "},\"type\":\"state\"}\n{\"type\":\"state-end\"}\n") &&
+	      !strstr(out, "\"event\""),
+	      "monitor --json: a mirror object with type state, then type state-end (got '%s')",
+	      out);
+
+	capture_start(&c, STDOUT_FILENO);
+	print_state_line(&m, false, true);
+	print_state_end(true, true);
+	out = capture_end(&c);
+	check(strlen(out) > 80 && out[4] == '-' && out[10] == 'T' &&
+	      (out[26] == '+' || out[26] == '-') &&
+	      strncmp(out + 32, " state     m0 ", 14) == 0 &&
+	      strstr(out, "\n{\"type\":\"state-end\",\"timestamp\":\"") &&
+	      out[strlen(out) - 1] == '\n',
+	      "monitor --timestamps: the time starts a line, and is a field in JSON (got '%s')", out);
+	nlmsg_free(msg);
+
+	msg = fake_event(BLKMIRROR_EVENT_DESTROYED);
+	bm_parse_mirror(msg, &m);
+	capture_start(&c, STDOUT_FILENO);
+	print_event(&m, true, true);
+	print_event(&m, false, true);
+	out = capture_end(&c);
+	check(starts_with(out, "{\"event\":\"destroyed\",\"name\":\"m0\",\"type\":\"event\","
+			       "\"timestamp\":\"2") &&
+	      strstr(out, " destroyed m0\n") && strlen(strstr(out, "}\n2")) == 2 + 32 + 14,
+	      "monitor --timestamps: events too, JSON and human (got '%s')", out);
+	nlmsg_free(msg);
+
+	msg = fake_mirror_reply(BLKMIRROR_CMD_GET, BLKMIRROR_STATE_RESYNCING);
+	bm_parse_mirror(msg, &m);
+	capture_start(&c, STDOUT_FILENO);
+	print_status(&m);
+	out = capture_end(&c);
+	check(strstr(out, "  state:              resyncing, 25.0% (16.0 MiB of 64.0 MiB) at "
+			  "8.0 MiB/s, ETA 0:06\n") != NULL,
+	      "status: percent with one decimal, rate and ETA (got '%.200s')", out);
 	nlmsg_free(msg);
 }
 
@@ -1127,6 +1290,8 @@ int main(int argc, char **argv)
 	test_cmdline();
 	test_signals();
 	test_config();
+	test_config_rate_warning();
+	test_monitor_lines();
 	test_config_stale();
 	test_create_wait_single();
 	test_help();
