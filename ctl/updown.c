@@ -96,8 +96,8 @@ static void sub_ctx(struct mctl_ctx *sub, const struct mctl_ctx *ctx, const char
 
 struct up_state {
 	bool exists;
-	bool have_devt;
-	uint32_t primary_devt;
+	bool have_devt, have_self;
+	uint32_t primary_devt, self_devt;
 	char primary[CONF_PATH_MAX];
 };
 
@@ -106,6 +106,10 @@ static int note_mirror(const struct mirror_msg *m, void *arg)
 	struct up_state *st = arg;
 
 	st->exists = true;
+	if (msg_has(m, BLKMIRROR_A_DEVT)) {
+		st->have_self = true;
+		st->self_devt = m->devt;
+	}
 	if (msg_has(m, BLKMIRROR_A_PRIMARY_DEVT)) {
 		st->have_devt = true;
 		st->primary_devt = m->primary_devt;
@@ -154,6 +158,13 @@ static int up_one(struct mctl_ctx *ctx, const struct mctl_conf_mirror *m, bool a
 	if (st.exists) {
 		uint32_t want = (uint32_t)makedev(major(pdev), minor(pdev));
 
+		/*
+		 * UUID= of a single-leg mirror: once it is up, the filesystem's
+		 * by-uuid link names the mirror (60-blkmirror.rules gives it
+		 * the higher link_priority), not the leg.  That is the mirror up.
+		 */
+		if (st.have_self && st.self_devt == want)
+			return MCTL_EXIT_OK;
 		if (st.have_devt && st.primary_devt != want) {
 			errmsg("%s %s: already up with primary %s, not %s as %s:%u says",
 			       ctx->nl.what, m->name, st.primary, m->primary, conf_path(ctx),
