@@ -11,7 +11,7 @@
 # When the plan has the udev suite: Debian's systemd-udevd and udevadm with
 # their libraries and the udev package's own rules, and the project's
 # dist/ (rules and units as in the tree) in /tests/dist.  Only then: they
-# are 8 MB, and the other suites' guests have no udev.
+# are about 10 MB, and the other suites' guests have no udev.
 # BLKMIRROR_EXTRA_ROOT=DIR overlays DIR's contents on the guest root (for
 # debugging tools or harness experiments).
 
