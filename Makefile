@@ -36,8 +36,9 @@ SBINDIR ?= $(PREFIX)/sbin
 # ':'.  A .in file has @SBINDIR@ replaced by where mirrorctl goes.
 DIST_FILES := \
 	dist/modules-load.d/blkmirror.conf:$(MODULESLOADDIR)/blkmirror.conf \
-	dist/udev/60-blkmirror.rules:$(UDEVDIR)/rules.d/60-blkmirror.rules \
+	dist/udev/60-blkmirror.rules.in:$(UDEVDIR)/rules.d/60-blkmirror.rules \
 	dist/systemd/blkmirror@.service.in:$(SYSTEMDUNITDIR)/blkmirror@.service \
+	dist/systemd/blkmirror-hotplug@.service.in:$(SYSTEMDUNITDIR)/blkmirror-hotplug@.service \
 	dist/systemd/blkmirror.target:$(SYSTEMDUNITDIR)/blkmirror.target
 KVER_RUNNING := $(shell uname -r)
 # Version order, not string order: 6.10 is newer than 6.9.

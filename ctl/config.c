@@ -273,6 +273,24 @@ static void parse_line(struct mctl_conf *c, unsigned int line, char *s)
 		return;
 	}
 	m.has_secondary = legs == 2;
+	/*
+	 * A filesystem UUID names no disk of a two-leg mirror: the copy puts
+	 * the primary's filesystem, UUID and all, on the secondary, so after
+	 * the first resync by-uuid may name either leg, and the secondary's
+	 * own UUID is gone.  PARTUUID is in the partition table, outside
+	 * the partition the copy writes.
+	 */
+	for (i = 0; m.has_secondary && i < legs; i++) {
+		const char *leg = i ? m.secondary : m.primary;
+
+		if (strncmp(leg, "/dev/disk/by-uuid/", 18) == 0) {
+			conf_error(c, line, "mirror '%s': %s '%s' names a filesystem UUID, which "
+				   "the copy puts on both legs: name the legs of a mirror with a "
+				   "secondary by-id, by-partuuid or by-path", m.name,
+				   i ? "secondary" : "primary", field[i + 1]);
+			return;
+		}
+	}
 	if (m.has_secondary && strcmp(m.primary, m.secondary) == 0) {
 		conf_error(c, line, "mirror '%s': primary and secondary are both %s", m.name,
 			   m.primary);

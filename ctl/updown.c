@@ -6,11 +6,24 @@
  * boot scripts and units can run them again.  `up --all` skips, quietly,
  * a mirror a leg of which is not present (a disk not attached to this
  * machine, or not yet), and brings up the others.
+ *
+ * udev runs `up --all` for every block device that appears or changes
+ * (dist/udev/60-blkmirror.rules.in), one worker per device, so several
+ * can run at once at boot: each holds an exclusive flock(2) on the
+ * configuration file from reading it to its last create, and a second one
+ * finds the mirrors the first brought up already up.
+ *
+ * Exit status, as `mdadm --assemble --scan`: a mirror that should have
+ * come up and did not (a bad line, a create the kernel refused) makes it
+ * 1, and the other mirrors come up all the same; a mirror whose legs are
+ * not all present is not one of those (it waits for them).
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -35,16 +48,39 @@ static int check_selection(const struct mctl_ctx *ctx)
 	return MCTL_EXIT_OK;
 }
 
-static int load_conf(const struct mctl_ctx *ctx, struct mctl_conf *c)
+/*
+ * Parse the file into @c, holding an exclusive lock on it in *@lock (-1
+ * when it could not be opened: the parse then reports why), so that two
+ * `up`s started by udev for two legs of one mirror do not both create it.
+ */
+static int load_conf(const struct mctl_ctx *ctx, struct mctl_conf *c, int *lock)
 {
-	int err = conf_parse_file(conf_path(ctx), c);
+	int err;
 
+	*lock = open(conf_path(ctx), O_RDONLY | O_CLOEXEC);
+	if (*lock >= 0 && flock(*lock, LOCK_EX) < 0) {
+		errmsg("%s: %s: cannot lock: %s", ctx->nl.what, conf_path(ctx),
+		       strerror(errno));
+		close(*lock);
+		*lock = -1;
+		return MCTL_EXIT_FAIL;
+	}
+	err = conf_parse_file(conf_path(ctx), c);
 	if (err < 0) {
 		errmsg("%s: %s: %s", ctx->nl.what, conf_path(ctx), strerror(-err));
 		conf_free(c);
+		if (*lock >= 0)
+			close(*lock);
+		*lock = -1;
 		return MCTL_EXIT_FAIL;
 	}
 	return MCTL_EXIT_OK;
+}
+
+static void unlock_conf(int lock)
+{
+	if (lock >= 0)
+		close(lock);
 }
 
 /* A sub-command on behalf of up/down: same socket, its own arguments. */
@@ -60,8 +96,8 @@ static void sub_ctx(struct mctl_ctx *sub, const struct mctl_ctx *ctx, const char
 
 struct up_state {
 	bool exists;
-	bool have_devt;
-	uint32_t primary_devt;
+	bool have_devt, have_self;
+	uint32_t primary_devt, self_devt;
 	char primary[CONF_PATH_MAX];
 };
 
@@ -70,6 +106,10 @@ static int note_mirror(const struct mirror_msg *m, void *arg)
 	struct up_state *st = arg;
 
 	st->exists = true;
+	if (msg_has(m, BLKMIRROR_A_DEVT)) {
+		st->have_self = true;
+		st->self_devt = m->devt;
+	}
 	if (msg_has(m, BLKMIRROR_A_PRIMARY_DEVT)) {
 		st->have_devt = true;
 		st->primary_devt = m->primary_devt;
@@ -118,6 +158,13 @@ static int up_one(struct mctl_ctx *ctx, const struct mctl_conf_mirror *m, bool a
 	if (st.exists) {
 		uint32_t want = (uint32_t)makedev(major(pdev), minor(pdev));
 
+		/*
+		 * UUID= of a single-leg mirror: once it is up, the filesystem's
+		 * by-uuid link names the mirror (60-blkmirror.rules gives it
+		 * the higher link_priority), not the leg.  That is the mirror up.
+		 */
+		if (st.have_self && st.self_devt == want)
+			return MCTL_EXIT_OK;
 		if (st.have_devt && st.primary_devt != want) {
 			errmsg("%s %s: already up with primary %s, not %s as %s:%u says",
 			       ctx->nl.what, m->name, st.primary, m->primary, conf_path(ctx),
@@ -148,16 +195,17 @@ int cmd_up(struct mctl_ctx *ctx)
 {
 	struct mctl_conf c = { 0 };
 	const struct mctl_conf_mirror *m;
-	int ret, r;
+	int ret, r, lock = -1;
 	size_t i;
 
 	ret = check_selection(ctx);
-	if (ret || (ret = load_conf(ctx, &c)))
+	if (ret || (ret = load_conf(ctx, &c, &lock)))
 		return ret;
 	/* After the file: its errors are worth seeing without the module too. */
 	ret = bm_open(&ctx->nl);
 	if (ret) {
 		conf_free(&c);
+		unlock_conf(lock);
 		return ret;
 	}
 	if (ctx->args.pos[0]) {
@@ -179,6 +227,7 @@ int cmd_up(struct mctl_ctx *ctx)
 			ret = MCTL_EXIT_FAIL;
 	}
 	conf_free(&c);
+	unlock_conf(lock);
 	return ret;
 }
 
@@ -201,22 +250,24 @@ static int down_one(struct mctl_ctx *ctx, const char *name)
 int cmd_down(struct mctl_ctx *ctx)
 {
 	struct mctl_conf c = { 0 };
-	int ret, r;
+	int ret, r, lock = -1;
 	size_t i;
 
 	ret = check_selection(ctx);
 	if (ret)
 		return ret;
-	if (!ctx->args.pos[0] && (ret = load_conf(ctx, &c)))
+	if (!ctx->args.pos[0] && (ret = load_conf(ctx, &c, &lock)))
 		return ret;
 	/* No module, no mirror: down already. */
 	if (access("/sys/module/blkmirror", F_OK) < 0 && errno == ENOENT) {
 		conf_free(&c);
+		unlock_conf(lock);
 		return c.errors ? MCTL_EXIT_FAIL : MCTL_EXIT_OK;
 	}
 	ret = bm_open(&ctx->nl);
 	if (ret || ctx->args.pos[0]) {
 		conf_free(&c);
+		unlock_conf(lock);
 		return ret ? ret : down_one(ctx, ctx->args.pos[0]);
 	}
 	/* The reverse of the order up brings them up in. */
@@ -229,6 +280,7 @@ int cmd_down(struct mctl_ctx *ctx)
 	if (c.errors && !ret)
 		ret = MCTL_EXIT_FAIL;
 	conf_free(&c);
+	unlock_conf(lock);
 	return ret;
 }
 

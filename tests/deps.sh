@@ -24,6 +24,9 @@ PKGS="$PKGS debootstrap dkms dwarves"
 # host/ynl-spec and ctl/13-ynl: the kernel's YNL schemas and CLI read with
 # real YAML and JSON-schema libraries (Debian's python3, in the guest too).
 PKGS="$PKGS python3 python3-yaml python3-jsonschema"
+# The udev suite: Debian's systemd-udevd and udevadm in the guest;
+# host/install: systemd-analyze verify of the units.
+PKGS="$PKGS udev systemd"
 
 missing=
 for p in $PKGS; do

@@ -37,6 +37,7 @@ EXPECTED="
 /usr/lib/modules-load.d/blkmirror.conf
 /lib/udev/rules.d/60-blkmirror.rules
 /lib/systemd/system/blkmirror@.service
+/lib/systemd/system/blkmirror-hotplug@.service
 /lib/systemd/system/blkmirror.target
 "
 
@@ -54,6 +55,37 @@ done
 ok $? "mirrorctl is executable"
 grep -q '^ExecStart=/usr/sbin/mirrorctl up %i$' "$d/lib/systemd/system/blkmirror@.service"
 ok $? "blkmirror@.service runs the installed mirrorctl (@SBINDIR@ replaced)"
+grep -q '^ExecStart=/usr/sbin/mirrorctl up --all$' "$d/lib/systemd/system/blkmirror-hotplug@.service"
+ok $? "blkmirror-hotplug@.service runs the installed mirrorctl"
+grep -q '^RUN+="/usr/sbin/mirrorctl up --all"$' "$d/lib/udev/rules.d/60-blkmirror.rules"
+ok $? "60-blkmirror.rules runs the installed mirrorctl"
+# The units as systemd reads them, without booting it (systemd-analyze
+# verify loads them, checks every directive and that ExecStart's binary is
+# executable; an instance name stands for each template).  --man=no: the
+# pages are not installed on the machine that runs the test.
+if command -v systemd-analyze >/dev/null 2>&1; then
+	u=$d/lib/systemd/system v=$W/units-verify
+	rm -rf "$v"
+	mkdir -p "$v"
+	cp "$u/blkmirror.target" "$v/"
+	sed 's|^\(Exec[A-Za-z]*=-*\)/usr/sbin/mirrorctl|\1'"$d"'/usr/sbin/mirrorctl|' \
+		"$u/blkmirror@.service" >"$v/blkmirror@.service"
+	sed 's|^\(Exec[A-Za-z]*=-*\)/usr/sbin/mirrorctl|\1'"$d"'/usr/sbin/mirrorctl|' \
+		"$u/blkmirror-hotplug@.service" >"$v/blkmirror-hotplug@.service"
+	ln -s blkmirror@.service "$v/blkmirror@data.service"
+	ln -s blkmirror-hotplug@.service \
+		"$v/blkmirror-hotplug@sys-devices-virtual-block-loop0.service"
+	(cd "$v" && SYSTEMD_LOG_LEVEL=notice systemd-analyze verify --man=no \
+		./blkmirror@data.service ./blkmirror.target \
+		./blkmirror-hotplug@sys-devices-virtual-block-loop0.service) \
+		>"$W/units-verify.log" 2>&1
+	vrc=$?
+	[ -s "$W/units-verify.log" ] && sed 's/^/# /' "$W/units-verify.log"
+	[ $vrc -eq 0 ] && [ ! -s "$W/units-verify.log" ]
+	ok $? "systemd-analyze verify: the units load with no complaint"
+else
+	echo "# no systemd-analyze: the units are not verified"
+fi
 extra=$(cd "$d" && find . -type f | sed 's|^\.||' | while read -r f; do
 	case " $(echo $EXPECTED) " in *" $f "*) ;; *) echo "$f" ;; esac
 done)

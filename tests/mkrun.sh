@@ -8,6 +8,10 @@
 # /lib/modules/KVER/extra with the module indexes re-made by depmod (on a
 # copy of the cached MODTREE), mirrorctl with its libraries, and the
 # static helpers from TOOLSDIR.  KO or CTL may be empty to leave them out.
+# When the plan has the udev suite: Debian's systemd-udevd and udevadm with
+# their libraries and the udev package's own rules, and the project's
+# dist/ (rules and units as in the tree) in /tests/dist.  Only then: they
+# are about 10 MB, and the other suites' guests have no udev.
 # BLKMIRROR_EXTRA_ROOT=DIR overlays DIR's contents on the guest root (for
 # debugging tools or harness experiments).
 
@@ -66,6 +70,22 @@ if [ -f "$ynl/cli.py" ]; then
 	cp "$ynl"/lib/*.py "$R/tests/ynl/lib/"
 	cp "$T/../uapi/blkmirror.yaml" "$R/tests/ynl/"
 	echo "${BM_YNL_DIR##*/}" >"$R/tests/ynl/SOURCE"
+fi
+
+if [ -e "$PLANDIR/udev" ]; then
+	cp -R "$T/../dist" "$R/tests/dist"
+	# udevadm is systemd-udevd as well, by the name it is run as.
+	[ -x /bin/udevadm ] || { echo "mkrun: no /bin/udevadm (apt-get install udev)" >&2; exit 1; }
+	mkdir -p "$R/bin" "$R/lib/systemd" "$R/lib/udev/rules.d" "$R/etc/udev/rules.d"
+	cp -L /bin/udevadm "$R/bin/udevadm"
+	ln -s /bin/udevadm "$R/lib/systemd/systemd-udevd"
+	dpkg -L udev | grep '^/lib/udev/rules\.d/.*\.rules$' | while read -r f; do
+		cp "$f" "$R/lib/udev/rules.d/"
+	done
+	ldd /bin/udevadm | awk '/=> \//{print $3}' | while read -r l; do
+		mkdir -p "$R$(dirname "$l")"
+		cp -L "$l" "$R$l"
+	done
 fi
 
 if [ -n "${BLKMIRROR_EXTRA_ROOT:-}" ]; then

@@ -665,6 +665,10 @@ static void test_config(void)
 	expect_conf_error("x /dev/disk/by-id/a\ny /dev/disk/by-id/b /dev/disk/by-id/a\n", 2,
 			  "/dev/disk/by-id/a is already a leg of mirror 'x' (line 1)");
 	expect_conf_error("x /dev/disk/by-id/a UUID=1 a b c d e f\n", 1, "too many fields");
+	expect_conf_error("x UUID=0a1b /dev/disk/by-id/b\n", 1,
+			  "primary 'UUID=0a1b' names a filesystem UUID");
+	expect_conf_error("x /dev/disk/by-id/a /dev/disk/by-uuid/0a1b\n", 1,
+			  "secondary '/dev/disk/by-uuid/0a1b' names a filesystem UUID");
 
 	{
 		static char big[CONF_LINE_MAX + 64];
