@@ -169,6 +169,53 @@ static char *bm_drop_secondary(struct blkmirror *m)
 
 /* ---------------- Switch ---------------- */
 
+/*
+ * After a switch the transfer and discard limits are the new primary's,
+ * the only leg left: smaller I/O for a leg that takes less (it would
+ * split it anyway), no discard advertised for a leg that has none.  What
+ * stays: the logical block size (an open disk's cannot change; attach
+ * refused a larger one), and write-zeroes, never raised, since attach
+ * demands it of a secondary only while the mirror offers it.  I/O is
+ * held and drained.  On failure the old limits stay; the legs split
+ * what they cannot take and refuse what they lack, as before.
+ */
+static void bm_restack_limits(struct blkmirror *m)
+{
+	struct request_queue *q = m->disk->queue;
+	struct block_device *p = m->legs[BM_PRIMARY].bdev;
+	struct queue_limits lim, leg;
+	int ret;
+
+	blk_set_stacking_limits(&leg);
+	blk_stack_limits(&leg, &bdev_get_queue(p)->limits, 0);
+
+	bm_limits_start(q, &lim);
+	lim.max_hw_sectors = leg.max_hw_sectors;
+	lim.max_sectors = leg.max_sectors;
+	lim.max_segments = leg.max_segments;
+	lim.max_segment_size = leg.max_segment_size;
+	lim.physical_block_size = max(leg.physical_block_size,
+				      lim.logical_block_size);
+	lim.io_min = max(leg.io_min, lim.physical_block_size);
+	lim.io_opt = leg.io_opt;
+	lim.alignment_offset = leg.alignment_offset;
+	lim.dma_alignment = max(leg.dma_alignment, lim.dma_alignment);
+	lim.max_write_zeroes_sectors = min(lim.max_write_zeroes_sectors,
+					   leg.max_write_zeroes_sectors);
+	lim.max_discard_sectors = bdev_max_discard_sectors(p);
+	lim.max_hw_discard_sectors = bdev_max_discard_sectors(p);
+	lim.max_discard_segments = leg.max_discard_segments;
+	lim.discard_granularity = bdev_get_queue(p)->limits.discard_granularity;
+	if (!lim.discard_granularity && lim.max_discard_sectors)
+		lim.discard_granularity = lim.logical_block_size;
+	lim.discard_alignment = leg.discard_alignment;
+	ret = bm_limits_commit(q, &lim);
+	if (ret)
+		pr_warn("blkmirror: %s: the limits of %s were not taken (error %d); the old ones stay\n",
+			m->name, m->legs[BM_PRIMARY].path, ret);
+	bm_disk_stack_flags(m->disk, p, p);
+}
+
 int bm_switch_begin(struct blkmirror *m, bool force,
 		    struct netlink_ext_ack *extack)
 {
@@ -236,6 +283,7 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 	m->copying = false;
 	spin_unlock_irq(&m->lock);
 	mutex_unlock(&bm_ctl_mutex);
+	bm_restack_limits(m);
 	bm_resume(m);
 	mutex_unlock(&m->quiesce_mutex);
 	*pause_ns = ktime_get_ns() - start;
