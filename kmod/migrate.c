@@ -141,6 +141,10 @@ unlink:
 	bd_unlink_disk_holder(s->bdev, m->disk);
 close:
 	bm_close_leg(m, BM_SECONDARY);
+	/* An allocation that failed says nothing of its own. */
+	if (extack && !extack->_msg)
+		bm_extack(extack, "mirror %s: attaching %s failed (error %d); nothing changed",
+			  m->name, args->path, ret);
 	return ret;
 }
 
