@@ -152,7 +152,9 @@ close:
  * Let the secondary go, with no I/O left on it: unlink, take it out of
  * the mirror under bm_ctl_mutex (GET reads the legs under it), close it
  * outside.  What the copy could not read was about it, so that goes too.
- * Returns a copy of its path for the reply and the event, or NULL.
+ * Returns its path for the reply and the event: the leg's own, handed
+ * over, so that a switch or detach that has happened cannot fail to say
+ * which leg went.
  */
 static char *bm_drop_secondary(struct blkmirror *m)
 {
@@ -165,7 +167,8 @@ static char *bm_drop_secondary(struct blkmirror *m)
 	old = *s;
 	memset(s, 0, sizeof(*s));
 	mutex_unlock(&bm_ctl_mutex);
-	path = kstrdup(old.path, GFP_KERNEL);
+	path = old.path;
+	old.path = NULL;
 	bm_release_leg(&old);
 	bm_unreadable_reset(m);
 	return path;
