@@ -56,6 +56,8 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	u32 region_bytes = args->have_region ? args->region_bytes :
 					       m->region_bytes;
 	struct bm_window win;
+	u32 old_region;
+	u64 old_rate;
 	dev_t devt;
 	int ret;
 
@@ -102,15 +104,21 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	ret = bd_link_disk_holder(s->bdev, m->disk);
 	if (ret)
 		goto close;
-	/* A secondary that checksums data in flight needs stable pages now. */
-	bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 
+	/* The copy is sized by the region; a failed start leaves them as they were. */
+	old_region = m->region_bytes;
+	old_rate = READ_ONCE(m->max_rate);
 	m->region_bytes = region_bytes;
 	if (args->have_rate)
 		WRITE_ONCE(m->max_rate, args->max_rate);
 	ret = bm_resync_start(m);
-	if (ret)
+	if (ret) {
+		m->region_bytes = old_region;
+		WRITE_ONCE(m->max_rate, old_rate);
 		goto unlink;
+	}
+	/* A secondary that checksums data in flight needs stable pages now. */
+	bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 
 	/*
 	 * From here writes are routed by the window.  Those still in flight

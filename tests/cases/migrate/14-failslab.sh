@@ -88,6 +88,7 @@ no_thread() {
 single() {
 	_j=$(mirrorctl status m --json) || fail "status m ($4)"
 	assert_eq single "$(json_get "$_j" state)" "state $3"
+	assert_eq "0 $REGION0" "$(json_get "$_j" max_rate_bytes_per_sec) $(json_get "$_j" region_size_bytes)" "max rate and region size $3"
 	assert_eq "$1" "$(json_get "$_j" primary)" "primary $3"
 	assert_eq null "$(json_get "$_j" secondary)" "secondary $3"
 	assert_eq "${1#/dev/}" "$(ls /sys/block/$disk/slaves | tr '\n' ' ' | sed 's/ $//')" "slaves of $disk $3"
@@ -104,6 +105,7 @@ two() {
 	assert_eq "${2#/dev/} ${3#/dev/}" "$(ls /sys/block/$disk/slaves | sort | tr '\n' ' ' | sed 's/ $//')" "slaves of $disk $4"
 }
 
+REGION0=$(mirror_field m region_size_bytes)
 N_ENOMEM=0 N_LOST=0
 f0=$(fired)
 
@@ -120,6 +122,7 @@ while :; do
 		a_ok=$((a_ok + 1))
 		[ $INJECTED = no ] && break
 		must mirrorctl detach m --force
+		must mirrorctl set m --max-rate 0
 		single /dev/ram0 /dev/ram1 "after detach --force of attach $n" ;;
 	refused/single | lost/single)
 		single /dev/ram0 /dev/ram1 "after attach failed at allocation $n" ;;
