@@ -1,6 +1,6 @@
 #!/bin/sh
-# CHECK: attach, switch and detach with each slab allocation of the request failing in turn (failslab through fail-nth, N = 1, 2, ... until the request makes fewer than N): each either works whole or fails with ENOMEM (or a lost reply) and changes nothing (state, legs, the secondary free, no holder link, no copy thread), the next one works; failslab fired; a logged writer across all of it loses no acknowledged write, and the legs end identical
-# TIMEOUT: 90
+# CHECK: attach, switch and detach with a slab allocation of the request failing (failslab through fail-nth: switch and detach each allocation in turn, N = 1, 2, ... until the request makes fewer than N; attach 1 to 60, then every 4th): each works whole or fails with ENOMEM (or a lost reply) and changes nothing (status, holder links, the spare leg free, no copy thread), the next works; failslab fired as often as fail-nth says; a logged writer across all of it loses no acknowledged write, and the legs end identical
+# TIMEOUT: 150
 . /tests/lib.sh
 . /tests/cases/migrate/migrate.inc
 . /tests/cases/faults/faults.inc
@@ -35,8 +35,9 @@ dev=$(make_mirror m /dev/ram0)
 disk=${dev#/dev/}
 thread=blkmirror/${disk#blkmirror}
 
-# The writer: 4096 slots, 20 ms apart at least; the stop file ends it.
-bmblk ackwrite "$dev" /tmp/case/acks w 2K 20000 /tmp/case/stop &
+# The writer: 2048 slots of 4 KiB, 20 ms apart at least; the stop file
+# ends it.
+bmblk ackwrite "$dev" /tmp/case/acks w 4K 20000 /tmp/case/stop &
 wpid=$!
 wait_lines /tmp/case/acks 10
 
@@ -71,12 +72,8 @@ outcome() {
 	esac
 }
 
-threads() {
-	_c=0
-	for _p in /proc/[0-9]*/comm; do
-		[ "$(cat "$_p" 2>/dev/null)" = "$thread" ] && _c=$((_c + 1))
-	done
-	echo $_c
+threads() {	# one grep, not a process per task: this runs hundreds of times
+	grep -lx "$thread" /proc/[0-9]*/comm 2>/dev/null | wc -l
 }
 
 no_thread() {
@@ -105,34 +102,80 @@ two() {
 	assert_eq "${2#/dev/} ${3#/dev/}" "$(ls /sys/block/$disk/slaves | sort | tr '\n' ' ' | sed 's/ $//')" "slaves of $disk $4"
 }
 
+# The fast check of a refused request, a few processes a round (hundreds
+# of rounds on the debug kernel): the status but what moves by itself
+# (shape, event numbers included), the holder links, the spare leg free.
+snap() {
+	REF=$(shape m)
+	REF_SLAVES=$(echo /sys/block/$disk/slaves/*)
+}
+# state_now: the state, from a fresh shape in SHAPE.
+state_now() {
+	SHAPE=$(shape m)
+	case $SHAPE in
+	*'"state":"single"'*) ST=single ;;
+	*'"state":"resyncing"'*) ST=resyncing ;;
+	*'"state":"synced"'*) ST=synced ;;
+	*) ST=other ;;
+	esac
+}
+same() {	# SPARE WHAT
+	assert_eq "$REF" "$SHAPE" "status $2"
+	assert_eq "$REF_SLAVES" "$(echo /sys/block/$disk/slaves/*)" "holder links $2"
+	assert_exclusive "$1"
+}
+# progress N WHAT: a line on the console every 25 rounds.
+progress() {
+	[ $(($1 % 25)) -eq 0 ] && echo "migrate/14: $2 round $1" >/dev/kmsg
+	return 0
+}
+
 REGION0=$(mirror_field m region_size_bytes)
 N_ENOMEM=0 N_LOST=0
 f0=$(fired)
 
 # ---- attach: the copy held, so that a success is undone by detach --force.
+ATTACH_ALL=${ATTACH_ALL:-60}
+ATTACH_STEP=${ATTACH_STEP:-4}
 n=1 a_inj=0 a_ok=0
+snap
 while :; do
+	progress $n attach
 	nth $n attach name=s:m secondary=s:/dev/ram1 max_rate=u64:1
 	outcome "attach with allocation $n failing"
 	[ $INJECTED = yes ] && a_inj=$((a_inj + 1))
-	st=$(mirror_field m state)
-	case $OUTCOME/$st in
+	state_now
+	case $OUTCOME/$ST in
 	ok/resyncing | lost/resyncing)
-		two resyncing /dev/ram0 /dev/ram1 "after attach (allocation $n failed)"
+		case $SHAPE in
+		*'"primary":"/dev/ram0"'*'"secondary":"/dev/ram1"'*) ;;
+		*) fail "legs after attach $n: $SHAPE" ;;
+		esac
 		a_ok=$((a_ok + 1))
 		[ $INJECTED = no ] && break
-		must mirrorctl detach m --force
-		must mirrorctl set m --max-rate 0
-		single /dev/ram0 /dev/ram1 "after detach --force of attach $n" ;;
+		# Undone with the raw requests: hundreds of rounds.
+		run bmnl detach name=s:m force=flag
+		[ "$RC" -eq 0 ] || fail "detach --force after attach $n: $OUT"
+		run bmnl set name=s:m max_rate=u64:0
+		[ "$RC" -eq 0 ] || fail "set after attach $n: $OUT"
+		state_now
+		[ $ST = single ] || fail "state after detach --force of attach $n: $SHAPE"
+		no_thread || fail "copy thread $thread left after detach --force of attach $n"
+		assert_exclusive /dev/ram1
+		snap ;;
 	refused/single | lost/single)
-		single /dev/ram0 /dev/ram1 "after attach failed at allocation $n" ;;
-	*)	fail "attach with allocation $n failing: $OUTCOME, state $st: $OUT $ERR" ;;
+		same /dev/ram1 "after attach failed at allocation $n"
+		no_thread || fail "copy thread $thread left by attach $n" ;;
+	*)	fail "attach with allocation $n failing: $OUTCOME, state $ST: $OUT $ERR" ;;
 	esac
 	[ $INJECTED = no ] && fail "attach $n: allocation not reached, yet it did not work: $OUT"
-	n=$((n + 1))
+	# Every allocation up to ATTACH_ALL, then every ATTACH_STEP-th: an
+	# attach makes a few hundred, and each round costs about a second on
+	# the debug kernel (ATTACH_STEP=1 tries them all).
+	if [ $n -lt $ATTACH_ALL ]; then n=$((n + 1)); else n=$((n + ATTACH_STEP)); fi
 	[ $n -le 1000 ] || fail "attach still reaches allocation 1000"
 done
-note "attach: $((n - 1)) allocations failed in turn, $a_ok worked anyway (events are best effort), the rest changed nothing"
+note "attach: allocations 1 to $ATTACH_ALL and every ${ATTACH_STEP}th to $n failed in turn ($a_inj injected), $a_ok worked anyway, the rest changed nothing"
 assert_ge 1 "$a_inj" "attach requests with a failed allocation"
 must mirrorctl set m --max-rate 0
 wait_synced m 60
@@ -140,20 +183,25 @@ wait_synced m 60
 # ---- switch: a success is followed by an attach of the old primary.
 p=/dev/ram0 s=/dev/ram1
 n=1 s_inj=0
+two synced $p $s "before the switches"
+snap
 while :; do
+	progress $n switch
 	nth $n switch name=s:m
 	outcome "switch with allocation $n failing"
 	[ $INJECTED = yes ] && s_inj=$((s_inj + 1))
-	st=$(mirror_field m state)
-	case $OUTCOME/$st in
+	state_now
+	case $OUTCOME/$ST in
 	ok/single | lost/single)
 		single $s $p "after switch (allocation $n failed)"
 		_t=$p p=$s s=$_t
 		[ $INJECTED = no ] && break
-		must mirrorctl attach m $s --wait ;;
+		must mirrorctl attach m $s --wait
+		two synced $p $s "after the attach that follows switch $n"
+		snap ;;
 	refused/synced | lost/synced)
-		two synced $p $s "after switch failed at allocation $n" ;;
-	*)	fail "switch with allocation $n failing: $OUTCOME, state $st: $OUT $ERR" ;;
+		same /dev/ram2 "after switch failed at allocation $n" ;;
+	*)	fail "switch with allocation $n failing: $OUTCOME, state $ST: $OUT $ERR" ;;
 	esac
 	[ $INJECTED = no ] && fail "switch $n: allocation not reached, yet it did not work: $OUT"
 	n=$((n + 1))
@@ -164,21 +212,26 @@ assert_ge 1 "$s_inj" "switch requests with a failed allocation"
 
 # ---- detach: in sync, so that a success is a consistent copy.
 must mirrorctl attach m $s --wait
+two synced $p $s "before the detaches"
+snap
 n=1 d_inj=0
 while :; do
+	progress $n detach
 	nth $n detach name=s:m
 	outcome "detach with allocation $n failing"
 	[ $INJECTED = yes ] && d_inj=$((d_inj + 1))
-	st=$(mirror_field m state)
-	case $OUTCOME/$st in
+	state_now
+	case $OUTCOME/$ST in
 	ok/single | lost/single)
 		single $p $s "after detach (allocation $n failed)"
 		[ $OUTCOME = ok ] && assert_contains "$OUT" "consistent(" "detach reply"
 		[ $INJECTED = no ] && break
-		must mirrorctl attach m $s --wait ;;
+		must mirrorctl attach m $s --wait
+		two synced $p $s "after the attach that follows detach $n"
+		snap ;;
 	refused/synced | lost/synced)
-		two synced $p $s "after detach failed at allocation $n" ;;
-	*)	fail "detach with allocation $n failing: $OUTCOME, state $st: $OUT $ERR" ;;
+		same /dev/ram2 "after detach failed at allocation $n" ;;
+	*)	fail "detach with allocation $n failing: $OUTCOME, state $ST: $OUT $ERR" ;;
 	esac
 	[ $INJECTED = no ] && fail "detach $n: allocation not reached, yet it did not work: $OUT"
 	n=$((n + 1))
