@@ -1,5 +1,5 @@
 #!/bin/sh
-# CHECK: attach, switch and detach with a slab allocation of the request failing (failslab through fail-nth: switch and detach each allocation in turn, N = 1, 2, ... until the request makes fewer than N; attach 1 to 60, then every 4th): each works whole or fails with ENOMEM (or a lost reply) and changes nothing (status, holder links, the spare leg free, no copy thread), the next works; failslab fired as often as fail-nth says; a logged writer across all of it loses no acknowledged write, and the legs end identical
+# CHECK: attach, switch and detach with a slab allocation of the request failing (failslab through fail-nth: switch and detach each allocation in turn, N = 1, 2, ... until the request makes fewer than N; attach 1 to 60, then every 3rd): each works whole or fails with ENOMEM (or a lost reply) and changes nothing (status, holder links, the spare leg free, no copy thread), the next works; failslab fired as often as fail-nth says; a logged writer across all of it loses no acknowledged write, and the legs end identical
 # TIMEOUT: 150
 . /tests/lib.sh
 . /tests/cases/migrate/migrate.inc
@@ -99,7 +99,8 @@ two() {
 	assert_eq "$1" "$(json_get "$_j" state)" "state $4"
 	assert_eq "$2" "$(json_get "$_j" primary)" "primary $4"
 	assert_eq "$3" "$(json_get "$_j" secondary)" "secondary $4"
-	assert_eq "${2#/dev/} ${3#/dev/}" "$(ls /sys/block/$disk/slaves | sort | tr '\n' ' ' | sed 's/ $//')" "slaves of $disk $4"
+	assert_eq "$(printf '%s\n' "${2#/dev/}" "${3#/dev/}" | sort | tr '\n' ' ')" \
+		"$(ls /sys/block/$disk/slaves | sort | tr '\n' ' ')" "slaves of $disk $4"
 }
 
 # The fast check of a refused request, a few processes a round (hundreds
@@ -136,7 +137,7 @@ f0=$(fired)
 
 # ---- attach: the copy held, so that a success is undone by detach --force.
 ATTACH_ALL=${ATTACH_ALL:-60}
-ATTACH_STEP=${ATTACH_STEP:-4}
+ATTACH_STEP=${ATTACH_STEP:-3}
 n=1 a_inj=0 a_ok=0
 snap
 while :; do
@@ -170,8 +171,11 @@ while :; do
 	esac
 	[ $INJECTED = no ] && fail "attach $n: allocation not reached, yet it did not work: $OUT"
 	# Every allocation up to ATTACH_ALL, then every ATTACH_STEP-th: an
-	# attach makes a few hundred, and each round costs about a second on
-	# the debug kernel (ATTACH_STEP=1 tries them all).
+	# attach makes a few hundred, and each round costs seconds on the
+	# debug kernel (ATTACH_STEP=1 tries them all).  Odd: under kmemleak
+	# every slab allocation makes one of its own, which failslab also
+	# fails and kmemleak survives (its object pool), so an even step
+	# could keep landing on kmemleak's alone.
 	if [ $n -lt $ATTACH_ALL ]; then n=$((n + 1)); else n=$((n + ATTACH_STEP)); fi
 	[ $n -le 1000 ] || fail "attach still reaches allocation 1000"
 done
