@@ -79,6 +79,33 @@ static inline struct gendisk *bm_alloc_disk(struct queue_limits *lim)
 #endif
 }
 
+/*
+ * Change the limits of a disk in use.  The caller holds and has drained
+ * its I/O, as dm does around a table swap, so no bio is in flight under
+ * the old limits.  bm_limits_commit() may refuse (6.9+ validates), and
+ * then nothing changed.
+ */
+static inline void bm_limits_start(struct request_queue *q,
+				   struct queue_limits *lim)
+{
+#if defined(HAVE_QUEUE_LIMITS_START_UPDATE)
+	*lim = queue_limits_start_update(q);
+#else
+	*lim = q->limits;
+#endif
+}
+
+static inline int bm_limits_commit(struct request_queue *q,
+				   struct queue_limits *lim)
+{
+#if defined(HAVE_QUEUE_LIMITS_START_UPDATE)
+	return queue_limits_commit_update(q, lim);
+#else
+	q->limits = *lim;
+	return 0;
+#endif
+}
+
 /* Advertise a volatile write cache and FUA; before allocation on 6.11+. */
 static inline void bm_limits_set_cache(struct queue_limits *lim, bool wc,
 				       bool fua)

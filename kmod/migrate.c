@@ -56,6 +56,8 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	u32 region_bytes = args->have_region ? args->region_bytes :
 					       m->region_bytes;
 	struct bm_window win;
+	u32 old_region;
+	u64 old_rate;
 	dev_t devt;
 	int ret;
 
@@ -102,15 +104,21 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	ret = bd_link_disk_holder(s->bdev, m->disk);
 	if (ret)
 		goto close;
-	/* A secondary that checksums data in flight needs stable pages now. */
-	bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 
+	/* The copy is sized by the region; a failed start leaves them as they were. */
+	old_region = m->region_bytes;
+	old_rate = READ_ONCE(m->max_rate);
 	m->region_bytes = region_bytes;
 	if (args->have_rate)
 		WRITE_ONCE(m->max_rate, args->max_rate);
 	ret = bm_resync_start(m);
-	if (ret)
+	if (ret) {
+		m->region_bytes = old_region;
+		WRITE_ONCE(m->max_rate, old_rate);
 		goto unlink;
+	}
+	/* A secondary that checksums data in flight needs stable pages now. */
+	bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 
 	/*
 	 * From here writes are routed by the window.  Those still in flight
@@ -141,6 +149,10 @@ unlink:
 	bd_unlink_disk_holder(s->bdev, m->disk);
 close:
 	bm_close_leg(m, BM_SECONDARY);
+	/* An allocation that failed says nothing of its own. */
+	if (extack && !extack->_msg)
+		bm_extack(extack, "mirror %s: attaching %s failed (error %d); nothing changed",
+			  m->name, args->path, ret);
 	return ret;
 }
 
@@ -148,7 +160,9 @@ close:
  * Let the secondary go, with no I/O left on it: unlink, take it out of
  * the mirror under bm_ctl_mutex (GET reads the legs under it), close it
  * outside.  What the copy could not read was about it, so that goes too.
- * Returns a copy of its path for the reply and the event, or NULL.
+ * Returns its path for the reply and the event: the leg's own, handed
+ * over, so that a switch or detach that has happened cannot fail to say
+ * which leg went.
  */
 static char *bm_drop_secondary(struct blkmirror *m)
 {
@@ -161,13 +175,61 @@ static char *bm_drop_secondary(struct blkmirror *m)
 	old = *s;
 	memset(s, 0, sizeof(*s));
 	mutex_unlock(&bm_ctl_mutex);
-	path = kstrdup(old.path, GFP_KERNEL);
+	path = old.path;
+	old.path = NULL;
 	bm_release_leg(&old);
 	bm_unreadable_reset(m);
 	return path;
 }
 
 /* ---------------- Switch ---------------- */
+
+/*
+ * After a switch the transfer and discard limits are the new primary's,
+ * the only leg left: smaller I/O for a leg that takes less (it would
+ * split it anyway), no discard advertised for a leg that has none.  What
+ * stays: the logical block size (an open disk's cannot change; attach
+ * refused a larger one), and write-zeroes, never raised, since attach
+ * demands it of a secondary only while the mirror offers it.  I/O is
+ * held and drained.  On failure the old limits stay; the legs split
+ * what they cannot take and refuse what they lack, as before.
+ */
+static void bm_restack_limits(struct blkmirror *m)
+{
+	struct request_queue *q = m->disk->queue;
+	struct block_device *p = m->legs[BM_PRIMARY].bdev;
+	struct queue_limits lim, leg;
+	int ret;
+
+	blk_set_stacking_limits(&leg);
+	blk_stack_limits(&leg, &bdev_get_queue(p)->limits, 0);
+
+	bm_limits_start(q, &lim);
+	lim.max_hw_sectors = leg.max_hw_sectors;
+	lim.max_sectors = leg.max_sectors;
+	lim.max_segments = leg.max_segments;
+	lim.max_segment_size = leg.max_segment_size;
+	lim.physical_block_size = max(leg.physical_block_size,
+				      lim.logical_block_size);
+	lim.io_min = max(leg.io_min, lim.physical_block_size);
+	lim.io_opt = leg.io_opt;
+	lim.alignment_offset = leg.alignment_offset;
+	lim.dma_alignment = max(leg.dma_alignment, lim.dma_alignment);
+	lim.max_write_zeroes_sectors = min(lim.max_write_zeroes_sectors,
+					   leg.max_write_zeroes_sectors);
+	lim.max_discard_sectors = bdev_max_discard_sectors(p);
+	lim.max_hw_discard_sectors = bdev_max_discard_sectors(p);
+	lim.max_discard_segments = leg.max_discard_segments;
+	lim.discard_granularity = bdev_get_queue(p)->limits.discard_granularity;
+	if (!lim.discard_granularity && lim.max_discard_sectors)
+		lim.discard_granularity = lim.logical_block_size;
+	lim.discard_alignment = leg.discard_alignment;
+	ret = bm_limits_commit(q, &lim);
+	if (ret)
+		pr_warn("blkmirror: %s: the limits of %s were not taken (error %d); the old ones stay\n",
+			m->name, m->legs[BM_PRIMARY].path, ret);
+	bm_disk_stack_flags(m->disk, p, p);
+}
 
 int bm_switch_begin(struct blkmirror *m, bool force,
 		    struct netlink_ext_ack *extack)
@@ -236,6 +298,7 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 	m->copying = false;
 	spin_unlock_irq(&m->lock);
 	mutex_unlock(&bm_ctl_mutex);
+	bm_restack_limits(m);
 	bm_resume(m);
 	mutex_unlock(&m->quiesce_mutex);
 	*pause_ns = ktime_get_ns() - start;

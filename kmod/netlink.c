@@ -508,6 +508,8 @@ static int bm_nl_migrate(struct sk_buff *skb, struct genl_info *info, u8 cmd)
 	if (!job || !msg) {
 		kfree(job);
 		nlmsg_free(msg);
+		NL_SET_ERR_MSG(info->extack,
+			       "out of memory before anything began; nothing changed");
 		return -ENOMEM;
 	}
 	if (mutex_lock_killable(&bm_ctl_mutex)) {
@@ -590,8 +592,11 @@ static int bm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		args.have_rate = true;
 	}
 	msg = bm_new_reply();
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack,
+			       "out of memory before anything began; nothing changed");
 		return -ENOMEM;
+	}
 	if (mutex_lock_killable(&bm_ctl_mutex)) {
 		nlmsg_free(msg);
 		return -EINTR;

@@ -10,6 +10,11 @@
 #           the raw primary;
 #   delay   the same legs, the secondary behind dm-delay (5 ms on every
 #           I/O): blkmirror's resync against a fio 1M QD32 writer;
+#   nbd     a brd primary and an NBD secondary (nbd-server on 127.0.0.1
+#           exporting a file in guest memory, the kernel's nbd client),
+#           as it is and behind dm-delay (5 ms on every request: the
+#           latency between client and server): blkmirror's resync
+#           against dd bs=1M O_DIRECT onto the same device;
 #   null    two null_blk devices (1 GiB, memory_backed=0: no data, the
 #           per-I/O cost only): fio as for brd.
 #
@@ -53,11 +58,11 @@ sectors() {
 	echo $(( $(blockdev --getsize64 "$1") / 512 ))
 }
 
-for t in fio dmsetup mdadm mirrorctl bmpattern; do
+for t in fio dmsetup mdadm mirrorctl bmpattern nbd-server nbd-client; do
 	command -v $t >/dev/null || die "$t missing in the guest"
 done
 load_blkmirror
-for m in brd null_blk dm_mod dm_mirror dm_delay raid1; do
+for m in brd null_blk dm_mod dm_mirror dm_delay raid1 nbd; do
 	modprobe $m 2>/dev/null || [ $m = brd ] || [ $m = null_blk ] || die "modprobe $m"
 done
 rmmod brd null_blk 2>/dev/null
@@ -222,6 +227,51 @@ mirrorctl destroy bd || die "mirrorctl destroy bd"
 dmsetup remove slow || die "dmsetup remove slow"
 rmmod brd || die "rmmod brd"
 
+# ---------------------------------------------------------------- nbd
+
+# nbd_pair SET DEV: dd bs=1M O_DIRECT from the primary onto DEV, then a
+# blkmirror resync onto it, into SET.dd and SET.bm2.
+nbd_pair() {
+	log "$1: resync, dd bs=1M O_DIRECT ram0 -> $2"
+	t0=$(now_cs)
+	dd if=/dev/ram0 of="$2" bs=1M iflag=direct oflag=direct 2>$W/dd.err ||
+		{ cat $W/dd.err; die "dd onto $2"; }
+	resync_put "$1" dd "$BYTES" "$t0"
+	log "$1: resync, blkmirror onto $2"
+	t0=$(now_cs)
+	make_mirror bn /dev/ram0 "$2" >/dev/null || die "mirrorctl create bn ($2)"
+	bm_synced bn
+	resync_put "$1" bm2 "$BYTES" "$t0"
+	mirrorctl destroy bn || die "mirrorctl destroy bn"
+}
+
+log "nbd: nbd-server on 127.0.0.1 exporting a ${MIB} MiB file, /dev/nbd0"
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || die "cannot bring lo up"
+make_brd 1 "$MIB"
+dev_fill /dev/ram0 primary
+BYTES=$(blockdev --getsize64 /dev/ram0)
+S=$(sectors /dev/ram0)
+truncate -s "${MIB}M" $W/export.img || die "export file"
+printf '[generic]\n\tlistenaddr = 127.0.0.1\n\tport = 10809\n[leg]\n\texportname = %s\n' \
+	$W/export.img >$W/nbd.conf
+nbd-server -C $W/nbd.conf -p $W/nbd.pid >$W/nbd.log 2>&1 ||
+	{ cat $W/nbd.log; die "nbd-server"; }
+wait_until 10 test -s $W/nbd.pid || die "nbd-server wrote no pid file"
+nbd-client -N leg 127.0.0.1 10809 /dev/nbd0 >$W/nbdc.log 2>&1 ||
+	{ cat $W/nbdc.log; die "nbd-client"; }
+nbd_sized() { [ "$(blockdev --getsize64 /dev/nbd0)" = "$BYTES" ]; }
+wait_until 10 nbd_sized || die "/dev/nbd0 is not ${MIB} MiB"
+nbd_pair nbd /dev/nbd0
+# The latency between client and server: every request to the export
+# waits DELAY_MS, as a round trip on a network would.
+dm_create nslow "0 $S delay /dev/nbd0 0 $DELAY_MS" || die "dm-delay over nbd"
+nbd_pair nbdd /dev/mapper/nslow
+dmsetup remove nslow || die "dmsetup remove nslow"
+nbd-client -d /dev/nbd0 >/dev/null 2>&1 || die "nbd-client -d"
+kill "$(cat $W/nbd.pid)" 2>/dev/null
+rm -f $W/export.img
+rmmod brd || die "rmmod brd (nbd)"
+
 # ---------------------------------------------------------------- null_blk
 
 log "null_blk: two ${NULL_GIB} GiB devices, memory_backed=0"
@@ -304,6 +354,11 @@ END {
 	printf "\n%-44s %8s %8s | %s\n", "secondary behind dm-delay " dms " ms, brd " mib " MiB", "s", "MiB/s", "blkmirror / fio"
 	printf "%-44s %8s %8s |\n", "blkmirror resync", v("delay.bm2.s"), v("delay.bm2.mibs")
 	printf "%-44s %8s %8s | %s\n", "fio 1M QD32 O_DIRECT writer, whole device", v("delay.fio.s"), v("delay.fio.mibs"), ratio(v("delay.bm2.mibs"), v("delay.fio.mibs"))
+	printf "\n%-44s %8s %8s | %s\n", "resync onto NBD (nbd-server on lo), " mib " MiB", "s", "MiB/s", "blkmirror / dd"
+	printf "%-44s %8s %8s |\n", "blkmirror resync, NBD", v("nbd.bm2.s"), v("nbd.bm2.mibs")
+	printf "%-44s %8s %8s | %s\n", "dd bs=1M O_DIRECT, NBD", v("nbd.dd.s"), v("nbd.dd.mibs"), ratio(v("nbd.bm2.mibs"), v("nbd.dd.mibs"))
+	printf "%-44s %8s %8s |\n", "blkmirror resync, NBD behind dm-delay " dms " ms", v("nbdd.bm2.s"), v("nbdd.bm2.mibs")
+	printf "%-44s %8s %8s | %s\n", "dd bs=1M O_DIRECT, NBD behind dm-delay " dms " ms", v("nbdd.dd.s"), v("nbdd.dd.mibs"), ratio(v("nbdd.bm2.mibs"), v("nbdd.dd.mibs"))
 	printf "\ntargets (issue 12; the idle resync ratios above have none)  ratio\n"
 	for (si = 1; si <= 2; si++) {
 		s = sets[si]
@@ -318,5 +373,6 @@ END {
 			target(s " " name[wl[i]] ", 1-leg vs raw >= 0.97", q[s "." wl[i] ".1raw"], 0.97)
 	}
 	target("resync, dm-delay secondary, vs fio writer >= 0.9", ratio(v("delay.bm2.mibs"), v("delay.fio.mibs")), 0.9)
+	target("resync, NBD behind dm-delay, vs dd >= 0.8 (issue 10)", ratio(v("nbdd.bm2.mibs"), v("nbdd.dd.mibs")), 0.8)
 }' $R
 echo "# BENCH-TABLE-END"

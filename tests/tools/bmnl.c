@@ -6,7 +6,7 @@
  * mirrorctl never would (wrong types, oversized or missing attributes,
  * unknown commands), and prints the kernel's answer verbatim.
  *
- *   bmnl [--dump] [--reserved N] CMD [ATTR=VALUE ...]
+ *   bmnl [--dump] [--reserved N] [--fail-nth N] CMD [ATTR=VALUE ...]
  *   bmnl listen [COUNT]
  *
  * CMD and ATTR are numbers or names (version create destroy get set
@@ -17,10 +17,18 @@
  *   rep:N:C     N copies of character C, NUL-terminated
  *   hex:HEX     raw bytes
  * --reserved puts N in the generic netlink header's reserved field.
+ * --fail-nth makes the Nth fault-injection site the request's send
+ * reaches fail (/proc/thread-self/fail-nth; failslab on the debug
+ * kernel): the kernel handles the request in the sender's context, so
+ * only its own allocations and the send's count.  It prints "fail-nth N:
+ * injected" or "fail-nth N: not reached" on stderr, and disarms the rest
+ * before the reply is read.
  * Exit: 0 on success, 1 with "error -E (text): message" on a netlink
  * error, 2 on usage or socket trouble.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stdint.h>
@@ -194,6 +202,42 @@ static int open_sock(void)
 }
 
 static uint16_t reserved;
+static long fail_nth;
+static int fail_nth_fd = -1;
+
+static void arm_fail_nth(void)
+{
+	char v[32];
+	int n;
+
+	fail_nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (fail_nth_fd < 0) {
+		perror("bmnl: /proc/thread-self/fail-nth");
+		exit(2);
+	}
+	n = snprintf(v, sizeof(v), "%ld", fail_nth);
+	if (write(fail_nth_fd, v, (size_t)n) != n) {
+		perror("bmnl: arm fail-nth");
+		exit(2);
+	}
+}
+
+/* After the send: did the fault fire?  Then nothing is left armed. */
+static void disarm_fail_nth(void)
+{
+	char v[32] = "";
+	ssize_t n;
+
+	n = pread(fail_nth_fd, v, sizeof(v) - 1, 0);
+	if (n <= 0 || write(fail_nth_fd, "0", 1) != 1) {
+		perror("bmnl: disarm fail-nth");
+		exit(2);
+	}
+	v[n] = 0;
+	fprintf(stderr, "fail-nth %ld: %s\n", fail_nth,
+		atoi(v) ? "not reached" : "injected");
+	close(fail_nth_fd);
+}
 
 static void start_msg(int family, int cmd, int flags)
 {
@@ -210,8 +254,18 @@ static void start_msg(int family, int cmd, int flags)
 
 static void send_msg(int fd)
 {
+	ssize_t ret;
+	int err;
+
 	((struct nlmsghdr *)buf)->nlmsg_len = (uint32_t)len;
-	if (send(fd, buf, len, 0) < 0) {
+	if (fail_nth)
+		arm_fail_nth();
+	ret = send(fd, buf, len, 0);
+	err = errno;
+	if (fail_nth)
+		disarm_fail_nth();
+	if (ret < 0) {
+		errno = err;
 		perror("bmnl: send");
 		exit(2);
 	}
@@ -360,7 +414,7 @@ int main(int argc, char **argv)
 	int flags = 0, i = 1;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: bmnl [--dump] [--reserved N] CMD [ATTR=VALUE ...] | bmnl listen [COUNT]\n");
+		fprintf(stderr, "usage: bmnl [--dump] [--reserved N] [--fail-nth N] CMD [ATTR=VALUE ...] | bmnl listen [COUNT]\n");
 		return 2;
 	}
 	resolve(fd, ids);
@@ -385,6 +439,8 @@ int main(int argc, char **argv)
 			flags = NLM_F_DUMP;
 		else if (!strcmp(argv[i], "--reserved") && i + 2 < argc)
 			reserved = (uint16_t)strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--fail-nth") && i + 2 < argc)
+			fail_nth = strtol(argv[++i], NULL, 0);
 		else
 			break;
 	}

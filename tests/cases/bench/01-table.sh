@@ -22,8 +22,9 @@ for s in brd null; do
 			fail "row '$s $w' not all figures: $row"
 	done
 done
-for r in "blkmirror" "dd bs=1M" "dm-raid1 (to" "md raid1 (to" "blkmirror resync" "fio 1M QD32"; do
+for r in "blkmirror" "dd bs=1M" "dm-raid1 (to" "md raid1 (to" "blkmirror resync" "fio 1M QD32" \
+	"blkmirror resync, NBD" "dd bs=1M O_DIRECT, NBD" "blkmirror resync, NBD behind" "dd bs=1M O_DIRECT, NBD behind"; do
 	grep -q "^$r.* [0-9][0-9.]* *[0-9][0-9.]* |" table || fail "no figures for resync row '$r'"
 done
 n=$(grep -c -E ' (met|MISSED|not measured)$' table)
-[ "$n" -eq 27 ] || fail "not 27 targets in the table: $n"
+[ "$n" -eq 28 ] || fail "not 28 targets in the table: $n"
