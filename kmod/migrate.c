@@ -106,8 +106,10 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 
 	m->region_bytes = region_bytes;
-	if (args->have_rate)
+	if (args->have_rate) {
 		WRITE_ONCE(m->max_rate, args->max_rate);
+		WRITE_ONCE(m->min_rate, args->min_rate);
+	}
 	ret = bm_resync_start(m);
 	if (ret)
 		goto unlink;

@@ -680,7 +680,7 @@ static void test_help(void)
 	parse_cmdline(&ctx, 2, argv);
 	out = capture_end(&c);
 	check(strstr(out, "  create NAME PRIMARY [SECONDARY] [--region-size SIZE]") &&
-	      strstr(out, "  attach NAME SECONDARY [--region-size SIZE] [--max-rate RATE] [--wait] [--json]\n") &&
+	      strstr(out, "  attach NAME SECONDARY [--region-size SIZE] [--max-rate RATE] [--min-rate RATE] [--wait] [--json]\n") &&
 	      strstr(out, "  switch NAME [--force] [--json]\n") &&
 	      strstr(out, "  detach NAME [--force] [--json]\n"), "usage lists the migration commands");
 }
@@ -921,6 +921,7 @@ static void test_replies(void)
 			  "\"secondary_devt\":\"1:1\",\"size_bytes\":67108864,"
 			  "\"synced_bytes\":16777216,\"rate_bytes_per_sec\":8388608,"
 			  "\"region_size_bytes\":1048576,\"max_rate_bytes_per_sec\":0,"
+			  "\"min_rate_bytes_per_sec\":null,\"yielding\":false,"
 			  "\"logical_block_size\":4096,\"primary_lbs\":512,\"secondary_lbs\":4096,"
 			  "\"failed_leg\":null,\"failed_errno\":null,\"failed_sector\":null,"
 			  "\"unreadable_sectors\":0,\"unreadable_first_sector\":null,"
@@ -1020,6 +1021,7 @@ static void dump_uapi(void)
 	DUMP("const", BLKMIRROR_REGION_MIN);
 	DUMP("const", BLKMIRROR_REGION_MAX);
 	DUMP("const", BLKMIRROR_REGION_DEFAULT);
+	DUMP("const", BLKMIRROR_MIN_RATE_DEFAULT);
 	DUMP("cmd", BLKMIRROR_CMD_VERSION);
 	DUMP("cmd", BLKMIRROR_CMD_CREATE);
 	DUMP("cmd", BLKMIRROR_CMD_DESTROY);
@@ -1037,6 +1039,7 @@ static void dump_uapi(void)
 	DUMP("cmd", BLKMIRROR_EVENT_ATTACHED);
 	DUMP("cmd", BLKMIRROR_EVENT_SWITCHED);
 	DUMP("cmd", BLKMIRROR_EVENT_DETACHED);
+	DUMP("cmd", BLKMIRROR_EVENT_CHANGED);
 	DUMP("max", BLKMIRROR_CMD_MAX);
 	DUMP("attr", BLKMIRROR_A_PAD);
 	DUMP("attr", BLKMIRROR_A_VERSION);
@@ -1072,6 +1075,8 @@ static void dump_uapi(void)
 	DUMP("attr", BLKMIRROR_A_PAUSE_USEC);
 	DUMP("attr", BLKMIRROR_A_DETACHED_LEG);
 	DUMP("attr", BLKMIRROR_A_CONSISTENT);
+	DUMP("attr", BLKMIRROR_A_MIN_RATE);
+	DUMP("attr", BLKMIRROR_A_YIELDING);
 	DUMP("max", BLKMIRROR_A_MAX);
 	DUMP("stat", BLKMIRROR_STAT_PAD);
 	DUMP("stat", BLKMIRROR_STAT_READS);
