@@ -156,8 +156,9 @@ static void print_min_rate(const struct mirror_msg *m)
 
 	if (!msg_has(m, BLKMIRROR_A_MIN_RATE))
 		return;
-	printf("  %-19s %s\n", "min rate:",
-	       m->min_rate ? fmt_rate(m->min_rate, b) : "0 (pause under load)");
+	printf("  %-19s %s%s\n", "min rate:",
+	       m->min_rate ? fmt_rate(m->min_rate, b) : "0 (pause under load)",
+	       m->max_rate && m->min_rate > m->max_rate ? " (above the max rate, which holds)" : "");
 }
 
 static void json_rates(struct json *j, const struct mirror_msg *m)

@@ -290,8 +290,10 @@ static int bm_check_path(struct genl_info *info, int attr, const char *what)
 
 /*
  * The limits a request leaves in force, from those in force before it
- * (@max_rate, @min_rate).  The floor stays at or under the cap: naming a
- * floor above it is refused, and a lower cap alone brings the floor down.
+ * (@max_rate, @min_rate).  Naming a floor above the cap is refused.  A
+ * cap alone below the floor is not: the cap holds, and the floor comes
+ * back when the cap is lifted, so that pinning a copy for a while and
+ * letting it go does not leave it crawling under load.
  */
 static int bm_resolve_rates(struct genl_info *info, u64 *max_rate,
 			    u64 *min_rate)
@@ -303,12 +305,8 @@ static int bm_resolve_rates(struct genl_info *info, u64 *max_rate,
 		*max_rate = nla_get_u64(max_a);
 	if (min_a)
 		*min_rate = nla_get_u64(min_a);
-	if (!*max_rate || *min_rate <= *max_rate)
+	if (!min_a || !*max_rate || *min_rate <= *max_rate)
 		return 0;
-	if (!min_a) {
-		*min_rate = *max_rate;
-		return 0;
-	}
 	bm_extack(info->extack,
 		  "min rate %llu bytes/s is above max rate %llu bytes/s",
 		  (unsigned long long)*min_rate, (unsigned long long)*max_rate);

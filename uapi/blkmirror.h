@@ -127,9 +127,9 @@ enum blkmirror_attr {
 	BLKMIRROR_A_CONSISTENT,
 	/*
 	 * u64: bytes/s the resync keeps to while foreground I/O runs; 0: it
-	 * then stops until the foreground is idle.  Never above MAX_RATE
-	 * (when that is not 0): a request naming a higher one is refused,
-	 * and a lower MAX_RATE alone brings it down with it.
+	 * then stops until the foreground is idle.  A request naming one
+	 * above MAX_RATE (when that is not 0) is refused; a MAX_RATE alone
+	 * below it is not: the cap holds at all times.
 	 */
 	BLKMIRROR_A_MIN_RATE,
 	/*
