@@ -308,8 +308,8 @@ struct mctl_conf_mirror {
 	char primary[CONF_PATH_MAX];	/* a stable path; UUID= made /dev/disk/by-uuid/ */
 	char secondary[CONF_PATH_MAX];
 	bool has_secondary;
-	bool has_max_rate, has_region_size;
-	uint64_t max_rate, region_size;
+	bool has_max_rate, has_min_rate, has_region_size;
+	uint64_t max_rate, min_rate, region_size;
 	unsigned int line;
 };
 

@@ -505,7 +505,7 @@ static void test_config(void)
 		   "   # indented comment\n"
 		   "db /dev/disk/by-id/wwn-0x5000a /dev/disk/by-id/wwn-0x5000b max-rate=100M region-size=4M\n"
 		   "data\tUUID=0a1b-2c3d   # one leg\n"
-		   "logs PARTUUID=aa-bb /dev/disk/by-path/pci-0000:00:1f.2-ata-3 max-rate=unlimited\n"
+		   "logs PARTUUID=aa-bb /dev/disk/by-path/pci-0000:00:1f.2-ata-3 max-rate=unlimited min-rate=8M\n"
 		   "sp \"/dev/disk/by-id/with space\" '/dev/disk/by-id/q\"uote' # quoted\n"
 		   "esc \"/dev/disk/by-id/a\\\"b\"\n"
 		   "last /dev/disk/by-uuid/ffff",	/* no newline at the end */
@@ -524,7 +524,8 @@ static void test_config(void)
 	m = conf_find(&c, "logs");
 	check(m && strcmp(m->primary, "/dev/disk/by-partuuid/aa-bb") == 0 &&
 	      strcmp(m->secondary, "/dev/disk/by-path/pci-0000:00:1f.2-ata-3") == 0 &&
-	      m->has_max_rate && m->max_rate == 0, "config: PARTUUID=, by-path, max-rate=unlimited");
+	      m->has_max_rate && m->max_rate == 0 && m->has_min_rate && m->min_rate == 8 << 20,
+	      "config: PARTUUID=, by-path, max-rate=unlimited, min-rate=8M");
 	m = conf_find(&c, "sp");
 	check(m && strcmp(m->primary, "/dev/disk/by-id/with space") == 0 &&
 	      strcmp(m->secondary, "/dev/disk/by-id/q\"uote") == 0,
