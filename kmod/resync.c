@@ -35,6 +35,14 @@
  */
 #define BM_FG_SAMPLE_NS		(50 * NSEC_PER_MSEC)
 
+/*
+ * Looks in a row that must see no foreground I/O before the copy takes
+ * the idle bandwidth: a writer whose CPU was taken for one look (a busy
+ * host, a vCPU descheduled) is not gone, and 200 ms idle is still well
+ * within a second.
+ */
+#define BM_FG_IDLE_LOOKS	4
+
 struct bm_resync;
 
 struct bm_copy_slot {
@@ -76,6 +84,7 @@ struct bm_resync {
 	/* Thread only: foreground activity, as the mirror's I/O stats say. */
 	u64 fg_ios;
 	u64 fg_ns;
+	unsigned int fg_quiet;		/* looks in a row that saw none */
 	bool fg_busy;
 
 	/* Thread only: throttle and rate measurement. */
@@ -367,7 +376,12 @@ static bool bm_foreground_busy(struct bm_resync *rs, u64 now)
 	if (now - rs->fg_ns < BM_FG_SAMPLE_NS)
 		return rs->fg_busy;
 	ios = part_stat_read_accum(m->disk->part0, ios);
-	rs->fg_busy = ios != rs->fg_ios;
+	if (ios != rs->fg_ios) {
+		rs->fg_quiet = 0;
+		rs->fg_busy = true;
+	} else if (rs->fg_quiet < BM_FG_IDLE_LOOKS) {
+		rs->fg_busy = ++rs->fg_quiet < BM_FG_IDLE_LOOKS;
+	}
 	rs->fg_ios = ios;
 	rs->fg_ns = now;
 	return rs->fg_busy;
@@ -502,6 +516,7 @@ static int bm_resync_thread(void *data)
 	noio = memalloc_noio_save();
 	rs->sample_ns = ktime_get_ns();
 	rs->fg_ns = rs->sample_ns;
+	rs->fg_quiet = BM_FG_IDLE_LOOKS;
 	rs->fg_ios = part_stat_read_accum(m->disk->part0, ios);
 	while (bm_copy_active(rs)) {
 		unsigned long timeout;
