@@ -371,12 +371,20 @@ static struct bm_copy_slot *bm_free_slot(struct bm_resync *rs)
 static bool bm_foreground_busy(struct bm_resync *rs, u64 now)
 {
 	struct blkmirror *m = rs->m;
+	bool parked;
 	u64 ios;
 
 	if (now - rs->fg_ns < BM_FG_SAMPLE_NS)
 		return rs->fg_busy;
 	ios = part_stat_read_accum(m->disk->part0, ios);
-	if (ios != rs->fg_ios) {
+	/*
+	 * Writes parked behind the copy are foreground I/O in flight that
+	 * cannot complete: without them a writer stuck there looks idle.
+	 */
+	spin_lock_irq(&m->lock);
+	parked = !bio_list_empty(&m->parked);
+	spin_unlock_irq(&m->lock);
+	if (ios != rs->fg_ios || parked) {
 		rs->fg_quiet = 0;
 		rs->fg_busy = true;
 	} else if (rs->fg_quiet < BM_FG_IDLE_LOOKS) {
