@@ -39,6 +39,8 @@ static const struct mctl_option options[OPT_COUNT] = {
 		"unit of copy and locking: a power of two, 64K to 64M (default 1M)" },
 	[OPT_MAX_RATE] = { "max-rate", "RATE", parse_rate,
 		"resync rate limit, e.g. 100M/s; 0 or 'unlimited' for none" },
+	[OPT_MIN_RATE] = { "min-rate", "RATE", parse_rate,
+		"resync floor under foreground load (default 32M/s); 0: pause" },
 	[OPT_TIMEOUT] = { "timeout", "SECONDS", parse_seconds,
 		"give up after SECONDS (exit 5)" },
 	[OPT_NO_WAIT] = { "no-wait", NULL, NULL,
@@ -60,7 +62,8 @@ static int cmd_bash_completion(struct mctl_ctx *ctx);
 static const struct mctl_cmd commands[] = {
 	{ "create", { { "NAME", ARG_NEW_NAME, false }, { "PRIMARY", ARG_DEVICE, false },
 			{ "SECONDARY", ARG_DEVICE, true } },
-	    OPT_BIT(OPT_REGION_SIZE) | OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_WAIT) | OPT_BIT(OPT_JSON),
+	    OPT_BIT(OPT_REGION_SIZE) | OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_MIN_RATE) |
+	    OPT_BIT(OPT_WAIT) | OPT_BIT(OPT_JSON),
 	    "Create mirror NAME, copying PRIMARY onto SECONDARY in the background,\n"
 	    "and print its device node.  Without SECONDARY the mirror has one leg\n"
 	    "(state single), a pass-through to PRIMARY, until 'attach'.",
@@ -68,7 +71,8 @@ static const struct mctl_cmd commands[] = {
 	    { [OPT_WAIT] = "then wait until in sync, as 'wait' does, with progress on\n"
 			   "                         stderr (needs SECONDARY)" } },
 	{ "attach", { { "NAME", ARG_MIRROR, false }, { "SECONDARY", ARG_DEVICE, false } },
-	    OPT_BIT(OPT_REGION_SIZE) | OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_WAIT) | OPT_BIT(OPT_JSON),
+	    OPT_BIT(OPT_REGION_SIZE) | OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_MIN_RATE) |
+	    OPT_BIT(OPT_WAIT) | OPT_BIT(OPT_JSON),
 	    "Give single-leg mirror NAME the secondary SECONDARY and start copying\n"
 	    "onto it in the background; print the mirror's device node.",
 	    cmd_attach, CMD_NETLINK,
@@ -104,8 +108,9 @@ static const struct mctl_cmd commands[] = {
 	{ "monitor", { { "NAME", ARG_MIRROR, true } }, OPT_BIT(OPT_JSON) | OPT_BIT(OPT_TIMESTAMPS),
 	    "Print the current state, a line \"state -\" that ends it, then every\n"
 	    "event as it happens, until interrupted.", cmd_monitor, CMD_NETLINK, { 0 } },
-	{ "set", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_MAX_RATE),
-	    "Change settings of mirror NAME.", cmd_set, CMD_NETLINK, { 0 } },
+	{ "set", { { "NAME", ARG_MIRROR, false } }, OPT_BIT(OPT_MAX_RATE) | OPT_BIT(OPT_MIN_RATE),
+	    "Change the resync limits of mirror NAME, at once, without restarting\n"
+	    "the copy.", cmd_set, CMD_NETLINK, { 0 } },
 	{ "up", { { "NAME", ARG_NEW_NAME, true } }, OPT_BIT(OPT_ALL) | OPT_BIT(OPT_CONFIG),
 	    "Bring up mirror NAME, or --all, as the configuration file describes\n"
 	    "it (blkmirror.conf(5)).  Already up is fine; with --all, a mirror a leg\n"

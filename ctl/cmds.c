@@ -30,6 +30,7 @@ struct opt_attr {
 static const struct opt_attr create_attrs[] = {
 	{ OPT_REGION_SIZE,	BLKMIRROR_A_REGION_SIZE,	NLA_U32 },
 	{ OPT_MAX_RATE,		BLKMIRROR_A_MAX_RATE,		NLA_U64 },
+	{ OPT_MIN_RATE,		BLKMIRROR_A_MIN_RATE,		NLA_U64 },
 };
 
 /* destroy, switch and detach: --force is all they take. */
@@ -40,9 +41,27 @@ static const struct opt_attr force_attrs[] = {
 /* What `set` can change; a new rate control is one more line here. */
 static const struct opt_attr set_attrs[] = {
 	{ OPT_MAX_RATE,		BLKMIRROR_A_MAX_RATE,		NLA_U64 },
+	{ OPT_MIN_RATE,		BLKMIRROR_A_MIN_RATE,		NLA_U64 },
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Both limits on one command line: a floor above the cap is a mistake we
+ * can name before asking.  Against the limits in force the kernel checks.
+ */
+static int check_rates(const struct mctl_ctx *ctx)
+{
+	uint64_t max = ctx->args.val[OPT_MAX_RATE], min = ctx->args.val[OPT_MIN_RATE];
+	char b1[FMT_LEN], b2[FMT_LEN];
+
+	if (!opt_given(&ctx->args, OPT_MAX_RATE) || !opt_given(&ctx->args, OPT_MIN_RATE) ||
+	    !max || min <= max)
+		return MCTL_EXIT_OK;
+	errmsg("%s %s: --min-rate %s is above --max-rate %s", ctx->nl.what,
+	       ctx->args.pos[0], fmt_rate(min, b1), fmt_rate(max, b2));
+	return MCTL_EXIT_USAGE;
+}
 
 /* Put each given option of @map; returns how many, or -1 if @msg is full. */
 static int put_opt_attrs(struct nl_msg *msg, const struct mctl_args *args,
@@ -181,6 +200,9 @@ int cmd_create(struct mctl_ctx *ctx)
 	struct nl_msg *msg;
 	int ret;
 
+	ret = check_rates(ctx);
+	if (ret)
+		return ret;
 	if (!sec_arg && opt_given(&ctx->args, OPT_WAIT)) {
 		errmsg("%s %s: --wait needs SECONDARY: a mirror with one leg has nothing "
 		       "to copy (give it one with '" PROG " attach %s SECONDARY --wait')",
@@ -242,6 +264,9 @@ int cmd_attach(struct mctl_ctx *ctx)
 	struct nl_msg *msg;
 	int ret;
 
+	ret = check_rates(ctx);
+	if (ret)
+		return ret;
 	if (resolve_device(ctx, c.arg, secondary, &c.sdev) < 0)
 		return MCTL_EXIT_FAIL;
 	ret = bm_report(&ctx->nl, bm_get_mirror(&ctx->nl, ctx->args.pos[0], check_attach, &c));
@@ -313,7 +338,10 @@ int cmd_destroy(struct mctl_ctx *ctx)
 int cmd_set(struct mctl_ctx *ctx)
 {
 	size_t i;
+	int ret = check_rates(ctx);
 
+	if (ret)
+		return ret;
 	for (i = 0; i < ARRAY_SIZE(set_attrs); i++)
 		if (opt_given(&ctx->args, set_attrs[i].opt))
 			break;

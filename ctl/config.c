@@ -3,7 +3,7 @@
  * The configuration file, /etc/blkmirror/mirrors.conf (blkmirror.conf(5)):
  * one mirror per line,
  *
- *	NAME PRIMARY [SECONDARY] [max-rate=RATE] [region-size=SIZE]
+ *	NAME PRIMARY [SECONDARY] [max-rate=RATE] [min-rate=RATE] [region-size=SIZE]
  *
  * with legs named by stable paths (/dev/disk/by-id/, by-uuid/,
  * by-partuuid/, by-path/) or UUID=/PARTUUID=.  A secondary is overwritten
@@ -185,12 +185,15 @@ static int parse_conf_option(struct mctl_conf *c, unsigned int line, struct mctl
 	if (klen == 8 && strncmp(f, "max-rate", 8) == 0) {
 		val = &m->max_rate;
 		given = &m->has_max_rate;
+	} else if (klen == 8 && strncmp(f, "min-rate", 8) == 0) {
+		val = &m->min_rate;
+		given = &m->has_min_rate;
 	} else if (klen == 11 && strncmp(f, "region-size", 11) == 0) {
 		val = &m->region_size;
 		given = &m->has_region_size;
 	} else {
 		conf_error(c, line, "mirror '%s': unknown option or leg '%s' (options: "
-			   "max-rate=RATE, region-size=SIZE; legs: stable paths or UUID=)",
+			   "max-rate=RATE, min-rate=RATE, region-size=SIZE; legs: stable paths or UUID=)",
 			   m->name, f);
 		return -1;
 	}

@@ -40,6 +40,7 @@ enum mctl_exit {
 enum mctl_opt {
 	OPT_REGION_SIZE,
 	OPT_MAX_RATE,
+	OPT_MIN_RATE,
 	OPT_TIMEOUT,
 	OPT_FORCE,
 	OPT_WAIT,
@@ -144,6 +145,8 @@ struct mirror_msg {
 	uint32_t region_size;
 	uint32_t fail_leg, fail_errno;
 	uint64_t size, synced_bytes, rate, max_rate, fail_sector;
+	uint64_t min_rate;		/* floor under foreground load */
+	uint8_t yielding;		/* 1: the copy keeps to min_rate now */
 	uint64_t event_seq;		/* events: this one's; GET: the last sent */
 	uint64_t unreadable_sectors, unreadable_first;
 	uint64_t range_sector, range_sectors;	/* UNREADABLE events */
@@ -321,8 +324,8 @@ struct mctl_conf_mirror {
 	char primary[CONF_PATH_MAX];	/* a stable path; UUID= made /dev/disk/by-uuid/ */
 	char secondary[CONF_PATH_MAX];
 	bool has_secondary;
-	bool has_max_rate, has_region_size;
-	uint64_t max_rate, region_size;
+	bool has_max_rate, has_min_rate, has_region_size;
+	uint64_t max_rate, min_rate, region_size;
 	unsigned int line;
 };
 

@@ -59,6 +59,8 @@ static struct nla_policy mirror_policy[BLKMIRROR_A_MAX + 1] = {
 	[BLKMIRROR_A_PAUSE_USEC]	= { .type = NLA_U64 },
 	[BLKMIRROR_A_DETACHED_LEG]	= { .type = NLA_STRING },
 	[BLKMIRROR_A_CONSISTENT]	= { .type = NLA_U8 },
+	[BLKMIRROR_A_MIN_RATE]		= { .type = NLA_U64 },
+	[BLKMIRROR_A_YIELDING]		= { .type = NLA_U8 },
 };
 
 #define FIELD(attr, member) { attr, offsetof(struct mirror_msg, member) }
@@ -95,6 +97,7 @@ static const struct { int attr; size_t off; } str_fields[] = {
 	FIELD(BLKMIRROR_A_RANGE_SECTOR, range_sector),
 	FIELD(BLKMIRROR_A_RANGE_SECTORS, range_sectors),
 	FIELD(BLKMIRROR_A_PAUSE_USEC, pause_usec),
+	FIELD(BLKMIRROR_A_MIN_RATE, min_rate),
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -144,6 +147,8 @@ int bm_parse_mirror(struct nl_msg *msg, struct mirror_msg *m)
 				nla_get_u64(tb[u64_fields[i].attr]);
 	if (tb[BLKMIRROR_A_CONSISTENT])
 		m->consistent = nla_get_u8(tb[BLKMIRROR_A_CONSISTENT]);
+	if (tb[BLKMIRROR_A_YIELDING])
+		m->yielding = nla_get_u8(tb[BLKMIRROR_A_YIELDING]);
 	if (tb[BLKMIRROR_A_PRIMARY_STATS] &&
 	    (err = parse_stats(tb[BLKMIRROR_A_PRIMARY_STATS], m->stats[0])) < 0)
 		return err;

@@ -74,6 +74,7 @@ static const char *event_name(uint8_t cmd)
 	case BLKMIRROR_EVENT_ATTACHED:	return "attached";
 	case BLKMIRROR_EVENT_SWITCHED:	return "switched";
 	case BLKMIRROR_EVENT_DETACHED:	return "detached";
+	case BLKMIRROR_EVENT_CHANGED:	return "changed";
 	default:			return NULL;
 	}
 }
@@ -148,6 +149,27 @@ static void print_stats(const char *label, const uint64_t *s)
 	       fmt_bytes(s[BLKMIRROR_STAT_COPY_BYTES], b));
 }
 
+/* A module older than the floor sends none: say nothing then. */
+static void print_min_rate(const struct mirror_msg *m)
+{
+	char b[FMT_LEN];
+
+	if (!msg_has(m, BLKMIRROR_A_MIN_RATE))
+		return;
+	printf("  %-19s %s%s\n", "min rate:",
+	       m->min_rate ? fmt_rate(m->min_rate, b) : "0 (pause under load)",
+	       m->max_rate && m->min_rate > m->max_rate ? " (above the max rate, which holds)" : "");
+}
+
+static void json_rates(struct json *j, const struct mirror_msg *m)
+{
+	json_u64(j, "max_rate_bytes_per_sec", m->max_rate);
+	if (msg_has(m, BLKMIRROR_A_MIN_RATE))
+		json_u64(j, "min_rate_bytes_per_sec", m->min_rate);
+	else
+		json_null(j, "min_rate_bytes_per_sec");
+}
+
 void print_status(const struct mirror_msg *m)
 {
 	char dev[64], b1[FMT_LEN], b2[FMT_LEN], b3[FMT_LEN];
@@ -162,8 +184,9 @@ void print_status(const struct mirror_msg *m)
 		       fmt_percent(m->size, m->synced_bytes, in_sync, b3),
 		       fmt_bytes(m->synced_bytes, b1), fmt_bytes(m->size, b2));
 		if (m->state == BLKMIRROR_STATE_RESYNCING)
-			printf(" at %s, ETA %s", fmt_rate(m->rate, b1),
-			       fmt_eta(m->size, m->synced_bytes, m->rate, b2));
+			printf(" at %s, ETA %s%s", fmt_rate(m->rate, b1),
+			       fmt_eta(m->size, m->synced_bytes, m->rate, b2),
+			       m->yielding ? ", yielding to foreground I/O" : "");
 		putchar('\n');
 	} else {
 		printf("  %-19s %s (no secondary: I/O passes through to the primary)\n",
@@ -186,6 +209,7 @@ void print_status(const struct mirror_msg *m)
 	printf("  %-19s %s\n", "region size:", fmt_bytes(m->region_size, b1));
 	printf("  %-19s %s\n", "max rate:",
 	       m->max_rate ? fmt_rate(m->max_rate, b1) : "unlimited");
+	print_min_rate(m);
 	print_stats("primary stats:", m->stats[0]);
 	if (has_secondary(m))
 		print_stats("secondary stats:", m->stats[1]);
@@ -262,7 +286,8 @@ static void json_mirror_fields(struct json *j, const struct mirror_msg *m, bool 
 	else
 		json_null(j, "eta_seconds");
 	json_u64(j, "region_size_bytes", m->region_size);
-	json_u64(j, "max_rate_bytes_per_sec", m->max_rate);
+	json_rates(j, m);
+	json_bool(j, "yielding", m->yielding);
 	json_u64(j, "logical_block_size", m->lbs);
 	json_u64(j, "primary_lbs", m->primary_lbs);
 	if (has_secondary(m))
@@ -336,6 +361,10 @@ static void json_event(const struct mirror_msg *m, bool timestamps)
 		json_u64(&j, "synced_bytes", m->synced_bytes);
 		json_u64(&j, "size_bytes", m->size);
 		json_u64(&j, "rate_bytes_per_sec", m->rate);
+		if (msg_has(m, BLKMIRROR_A_MAX_RATE)) {
+			json_rates(&j, m);
+			json_bool(&j, "yielding", m->yielding);
+		}
 		break;
 	case BLKMIRROR_EVENT_COMPLETE:
 		json_u64(&j, "size_bytes", m->size);
@@ -360,6 +389,9 @@ static void json_event(const struct mirror_msg *m, bool timestamps)
 	case BLKMIRROR_EVENT_DETACHED:
 		json_str(&j, "detached", m->detached_leg);
 		json_bool(&j, "consistent", m->consistent);
+		break;
+	case BLKMIRROR_EVENT_CHANGED:
+		json_rates(&j, m);
 		break;
 	}
 	json_monitor_end(&j, "event", timestamps);
@@ -388,6 +420,8 @@ static void human_event(const struct mirror_msg *m, bool timestamps)
 	case BLKMIRROR_EVENT_PROGRESS:
 		printf(" %u%% (%s of %s) at %s", m->percent, fmt_bytes(m->synced_bytes, b1),
 		       fmt_bytes(m->size, b2), fmt_rate(m->rate, b3));
+		if (m->yielding)
+			fputs(", yielding", stdout);
 		break;
 	case BLKMIRROR_EVENT_COMPLETE:
 		printf(" in sync (%s)", fmt_bytes(m->size, b1));
@@ -415,6 +449,11 @@ static void human_event(const struct mirror_msg *m, bool timestamps)
 	case BLKMIRROR_EVENT_DETACHED:
 		printf(" %s, %s", str_or_dash(m->detached_leg),
 		       m->consistent ? "a consistent copy" : "not a consistent copy");
+		break;
+	case BLKMIRROR_EVENT_CHANGED:
+		printf(" max rate %s, min rate %s",
+		       m->max_rate ? fmt_rate(m->max_rate, b1) : "unlimited",
+		       fmt_rate(m->min_rate, b2));
 		break;
 	}
 	putchar('\n');

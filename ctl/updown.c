@@ -182,6 +182,10 @@ static int up_one(struct mctl_ctx *ctx, const struct mctl_conf_mirror *m, bool a
 		sub.args.given |= OPT_BIT(OPT_MAX_RATE);
 		sub.args.val[OPT_MAX_RATE] = m->max_rate;
 	}
+	if (m->has_min_rate) {
+		sub.args.given |= OPT_BIT(OPT_MIN_RATE);
+		sub.args.val[OPT_MIN_RATE] = m->min_rate;
+	}
 	if (m->has_region_size) {
 		sub.args.given |= OPT_BIT(OPT_REGION_SIZE);
 		sub.args.val[OPT_REGION_SIZE] = m->region_size;

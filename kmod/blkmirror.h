@@ -173,7 +173,9 @@ struct blkmirror {
 
 	struct bm_resync *resync;
 	u64 max_rate;			/* bytes/s, 0: no cap; WRITE_ONCE */
+	u64 min_rate;			/* floor under load, <= max_rate */
 	u64 rate;			/* measured copy rate; WRITE_ONCE */
+	bool yielding;			/* resync thread; WRITE_ONCE */
 
 	/* Event ordering: sequence numbers are handed out under @event_mutex. */
 	struct mutex event_mutex;
@@ -240,7 +242,7 @@ struct bm_create_args {
 	const char *name;
 	const char *paths[BM_NR_LEGS];
 	u32 region_bytes;
-	u64 max_rate;
+	u64 max_rate, min_rate;
 };
 
 int bm_name_valid(const char *name, bool detail,
@@ -267,7 +269,7 @@ int bm_check_secondary(struct blkmirror *m, unsigned int max_lbs,
 struct bm_attach_args {
 	const char *path;
 	u32 region_bytes;
-	u64 max_rate;
+	u64 max_rate, min_rate;
 	bool have_region, have_rate;
 };
 
@@ -318,6 +320,7 @@ void bm_event_unreadable(struct blkmirror *m, sector_t start, sector_t end);
 void bm_event_attached(struct blkmirror *m);
 void bm_event_switched(struct blkmirror *m, const char *old_path, u64 pause_ns);
 void bm_event_detached(struct blkmirror *m, const char *path, bool consistent);
+void bm_event_changed(struct blkmirror *m);
 
 /* sysfs.c */
 const char *bm_state_name(enum blkmirror_state state);

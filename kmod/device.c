@@ -426,6 +426,7 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	strscpy(m->name, args->name, sizeof(m->name));
 	m->region_bytes = args->region_bytes;
 	m->max_rate = args->max_rate;
+	m->min_rate = args->min_rate;
 	m->state = BLKMIRROR_STATE_RESYNCING;
 	m->index = -1;
 	mutex_init(&m->open_mutex);

@@ -67,6 +67,14 @@ void bm_event_created(struct blkmirror *m)
 	mutex_unlock(&m->event_mutex);
 }
 
+static int bm_put_rates(struct sk_buff *skb, struct blkmirror *m)
+{
+	return nla_put_u64_64bit(skb, BLKMIRROR_A_MAX_RATE,
+				 READ_ONCE(m->max_rate), BLKMIRROR_A_PAD) ||
+	       nla_put_u64_64bit(skb, BLKMIRROR_A_MIN_RATE,
+				 READ_ONCE(m->min_rate), BLKMIRROR_A_PAD);
+}
+
 /* Send PROGRESS if the whole percentage moved, or always with @force. */
 void bm_event_progress(struct blkmirror *m, bool force)
 {
@@ -98,7 +106,10 @@ void bm_event_progress(struct blkmirror *m, bool force)
 						BLKMIRROR_A_PAD) ||
 			      nla_put_u64_64bit(skb, BLKMIRROR_A_RATE,
 						READ_ONCE(m->rate),
-						BLKMIRROR_A_PAD));
+						BLKMIRROR_A_PAD) ||
+			      bm_put_rates(skb, m) ||
+			      nla_put_u8(skb, BLKMIRROR_A_YIELDING,
+					 READ_ONCE(m->yielding)));
 out:
 	mutex_unlock(&m->event_mutex);
 }
@@ -243,4 +254,17 @@ void bm_event_detached(struct blkmirror *m, const char *path, bool consistent)
 			      nla_put_u8(skb, BLKMIRROR_A_CONSISTENT, consistent));
 	mutex_unlock(&m->event_mutex);
 	bm_uevent(m);
+}
+
+/* SET changed the limits; they are in force from the copy's next step. */
+void bm_event_changed(struct blkmirror *m)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	mutex_lock(&m->event_mutex);
+	skb = bm_event_start(m, BLKMIRROR_EVENT_CHANGED, &hdr);
+	if (skb)
+		bm_event_send(skb, hdr, bm_put_rates(skb, m));
+	mutex_unlock(&m->event_mutex);
 }

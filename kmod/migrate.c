@@ -109,8 +109,10 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	old_region = m->region_bytes;
 	old_rate = READ_ONCE(m->max_rate);
 	m->region_bytes = region_bytes;
-	if (args->have_rate)
+	if (args->have_rate) {
 		WRITE_ONCE(m->max_rate, args->max_rate);
+		WRITE_ONCE(m->min_rate, args->min_rate);
+	}
 	ret = bm_resync_start(m);
 	if (ret) {
 		m->region_bytes = old_region;

@@ -40,6 +40,7 @@ static const struct nla_policy bm_policy[BLKMIRROR_A_MAX + 1] = {
 	[BLKMIRROR_A_REGION_SIZE]	= { .type = NLA_U32 },
 	[BLKMIRROR_A_MAX_RATE]		= { .type = NLA_U64 },
 	[BLKMIRROR_A_FORCE]		= { .type = NLA_FLAG },
+	[BLKMIRROR_A_MIN_RATE]		= { .type = NLA_U64 },
 };
 
 /* ---------------- Helpers ---------------- */
@@ -194,6 +195,9 @@ int bm_fill_mirror(struct sk_buff *skb, struct blkmirror *m)
 	    nla_put_u32(skb, BLKMIRROR_A_REGION_SIZE, m->region_bytes) ||
 	    nla_put_u64_64bit(skb, BLKMIRROR_A_MAX_RATE,
 			      READ_ONCE(m->max_rate), BLKMIRROR_A_PAD) ||
+	    nla_put_u64_64bit(skb, BLKMIRROR_A_MIN_RATE,
+			      READ_ONCE(m->min_rate), BLKMIRROR_A_PAD) ||
+	    nla_put_u8(skb, BLKMIRROR_A_YIELDING, READ_ONCE(m->yielding)) ||
 	    nla_put_u64_64bit(skb, BLKMIRROR_A_SYNCED_BYTES, synced,
 			      BLKMIRROR_A_PAD) ||
 	    nla_put_u32(skb, BLKMIRROR_A_PERCENT, pct) ||
@@ -284,6 +288,32 @@ static int bm_check_path(struct genl_info *info, int attr, const char *what)
 
 /* ---------------- Commands ---------------- */
 
+/*
+ * The limits a request leaves in force, from those in force before it
+ * (@max_rate, @min_rate).  Naming a floor above the cap is refused.  A
+ * cap alone below the floor is not: the cap holds, and the floor comes
+ * back when the cap is lifted, so that pinning a copy for a while and
+ * letting it go does not leave it crawling under load.
+ */
+static int bm_resolve_rates(struct genl_info *info, u64 *max_rate,
+			    u64 *min_rate)
+{
+	struct nlattr *max_a = info->attrs[BLKMIRROR_A_MAX_RATE];
+	struct nlattr *min_a = info->attrs[BLKMIRROR_A_MIN_RATE];
+
+	if (max_a)
+		*max_rate = nla_get_u64(max_a);
+	if (min_a)
+		*min_rate = nla_get_u64(min_a);
+	if (!min_a || !*max_rate || *min_rate <= *max_rate)
+		return 0;
+	bm_extack(info->extack,
+		  "min rate %llu bytes/s is above max rate %llu bytes/s",
+		  (unsigned long long)*min_rate, (unsigned long long)*max_rate);
+	NL_SET_BAD_ATTR(info->extack, min_a);
+	return -EINVAL;
+}
+
 static int bm_nl_version(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -306,6 +336,7 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct bm_create_args args = {
 		.region_bytes = BLKMIRROR_REGION_DEFAULT,
+		.min_rate = BLKMIRROR_MIN_RATE_DEFAULT,
 	};
 	struct nlattr **a = info->attrs;
 	struct blkmirror *m;
@@ -328,8 +359,9 @@ static int bm_nl_create(struct sk_buff *skb, struct genl_info *info)
 		args.paths[BM_SECONDARY] = nla_data(a[BLKMIRROR_A_SECONDARY]);
 	if (a[BLKMIRROR_A_REGION_SIZE])
 		args.region_bytes = nla_get_u32(a[BLKMIRROR_A_REGION_SIZE]);
-	if (a[BLKMIRROR_A_MAX_RATE])
-		args.max_rate = nla_get_u64(a[BLKMIRROR_A_MAX_RATE]);
+	ret = bm_resolve_rates(info, &args.max_rate, &args.min_rate);
+	if (ret)
+		return ret;
 
 	msg = bm_new_reply();
 	if (!msg)
@@ -587,10 +619,7 @@ static int bm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		args.region_bytes = nla_get_u32(a[BLKMIRROR_A_REGION_SIZE]);
 		args.have_region = true;
 	}
-	if (a[BLKMIRROR_A_MAX_RATE]) {
-		args.max_rate = nla_get_u64(a[BLKMIRROR_A_MAX_RATE]);
-		args.have_rate = true;
-	}
+	args.have_rate = a[BLKMIRROR_A_MAX_RATE] || a[BLKMIRROR_A_MIN_RATE];
 	msg = bm_new_reply();
 	if (!msg) {
 		NL_SET_ERR_MSG(info->extack,
@@ -602,7 +631,14 @@ static int bm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		return -EINTR;
 	}
 	m = bm_lookup(info, true);
-	ret = IS_ERR(m) ? PTR_ERR(m) : bm_attach(m, &args, info->extack);
+	if (IS_ERR(m)) {
+		ret = PTR_ERR(m);
+	} else {
+		args.max_rate = READ_ONCE(m->max_rate);
+		args.min_rate = READ_ONCE(m->min_rate);
+		ret = bm_resolve_rates(info, &args.max_rate, &args.min_rate) ?:
+		      bm_attach(m, &args, info->extack);
+	}
 	if (ret) {
 		nlmsg_free(msg);
 	} else {
@@ -615,33 +651,43 @@ static int bm_nl_attach(struct sk_buff *skb, struct genl_info *info)
 
 static int bm_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr **a = info->attrs;
 	struct blkmirror *m;
+	u64 max_rate, min_rate;
 	int ret;
 
 	ret = bm_require_admin(skb, info);
 	if (ret)
 		return ret;
-	/* The one setting that can change; saying nothing is a mistake. */
-	if (info->attrs[BLKMIRROR_A_REGION_SIZE]) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[BLKMIRROR_A_REGION_SIZE],
+	/* Only the rates can change; saying nothing is a mistake. */
+	if (a[BLKMIRROR_A_REGION_SIZE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[BLKMIRROR_A_REGION_SIZE],
 				    "the region size is fixed at create");
 		return -EINVAL;
 	}
-	ret = bm_require(info, BLKMIRROR_A_MAX_RATE,
-			 "missing attribute: max rate (nothing to set)");
-	if (ret)
-		return ret;
+	if (!a[BLKMIRROR_A_MAX_RATE] && !a[BLKMIRROR_A_MIN_RATE]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "missing attribute: max rate or min rate (nothing to set)");
+		return -EINVAL;
+	}
 	if (mutex_lock_killable(&bm_ctl_mutex))
 		return -EINTR;
 	m = bm_lookup(info, true);
 	if (IS_ERR(m)) {
 		ret = PTR_ERR(m);
-	} else {
-		WRITE_ONCE(m->max_rate,
-			   nla_get_u64(info->attrs[BLKMIRROR_A_MAX_RATE]));
-		bm_resync_kick(m);
+		goto out;
 	}
+	max_rate = READ_ONCE(m->max_rate);
+	min_rate = READ_ONCE(m->min_rate);
+	ret = bm_resolve_rates(info, &max_rate, &min_rate);
+	if (ret)
+		goto out;
+	/* The copy thread picks both up at its next step: no restart. */
+	WRITE_ONCE(m->max_rate, max_rate);
+	WRITE_ONCE(m->min_rate, min_rate);
+	bm_resync_kick(m);
+	bm_event_changed(m);
+out:
 	mutex_unlock(&bm_ctl_mutex);
 	return ret;
 }

@@ -9,6 +9,7 @@
  */
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/part_stat.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -25,6 +26,22 @@
 #define BM_COPY_SLOTS_MIN	2U
 #define BM_COPY_SLOTS_MAX	64U
 #define BM_RATE_SAMPLE_NS	(500 * NSEC_PER_MSEC)
+
+/*
+ * How often the copy looks for foreground I/O.  Short enough that the
+ * copy is back at full speed well within a second of the foreground
+ * stopping, long enough that a QD1 writer on a slow leg completes
+ * something in every look.
+ */
+#define BM_FG_SAMPLE_NS		(50 * NSEC_PER_MSEC)
+
+/*
+ * Looks in a row that must see no foreground I/O before the copy takes
+ * the idle bandwidth: a writer whose CPU was taken for one look (a busy
+ * host, a vCPU descheduled) is not gone, and 200 ms idle is still well
+ * within a second.
+ */
+#define BM_FG_IDLE_LOOKS	4
 
 struct bm_resync;
 
@@ -64,8 +81,15 @@ struct bm_resync {
 	unsigned int nr_slots;
 	unsigned int nr_busy;		/* thread only */
 
+	/* Thread only: foreground activity, as the mirror's I/O stats say. */
+	u64 fg_ios;
+	u64 fg_ns;
+	unsigned int fg_quiet;		/* looks in a row that saw none */
+	bool fg_busy;
+
 	/* Thread only: throttle and rate measurement. */
 	u64 throttle_rate;
+	bool throttle_busy;
 	u64 throttle_start_ns;
 	u64 throttle_bytes;
 	u64 sample_ns;
@@ -338,22 +362,74 @@ static struct bm_copy_slot *bm_free_slot(struct bm_resync *rs)
 
 /* ---------------- Throttle and rate ---------------- */
 
-/* Jiffies to wait before the next region may start; 0: go. */
+/*
+ * Foreground I/O completed since the last look, as md's is_mddev_idle()
+ * does: the mirror's own per-CPU I/O stats count every foreground bio
+ * with data and none of the copy's, which goes to the legs directly.  The
+ * fast path pays nothing more than the accounting it already does.
+ */
+static bool bm_foreground_busy(struct bm_resync *rs, u64 now)
+{
+	struct blkmirror *m = rs->m;
+	bool parked;
+	u64 ios;
+
+	if (now - rs->fg_ns < BM_FG_SAMPLE_NS)
+		return rs->fg_busy;
+	ios = part_stat_read_accum(m->disk->part0, ios);
+	/*
+	 * Writes parked behind the copy are foreground I/O in flight that
+	 * cannot complete: without them a writer stuck there looks idle.
+	 */
+	spin_lock_irq(&m->lock);
+	parked = !bio_list_empty(&m->parked);
+	spin_unlock_irq(&m->lock);
+	if (ios != rs->fg_ios || parked) {
+		rs->fg_quiet = 0;
+		rs->fg_busy = true;
+	} else if (rs->fg_quiet < BM_FG_IDLE_LOOKS) {
+		rs->fg_busy = ++rs->fg_quiet < BM_FG_IDLE_LOOKS;
+	}
+	rs->fg_ios = ios;
+	rs->fg_ns = now;
+	return rs->fg_busy;
+}
+
+/*
+ * Jiffies to wait before the next region may start; 0: go.  Under
+ * foreground load the copy keeps to its floor, otherwise to its cap.
+ */
 static unsigned long bm_throttle(struct bm_resync *rs, u64 now)
 {
-	u64 max_rate = READ_ONCE(rs->m->max_rate);
+	struct blkmirror *m = rs->m;
+	bool busy = bm_foreground_busy(rs, now);
+	u64 max_rate = READ_ONCE(m->max_rate);
+	u64 min_rate = READ_ONCE(m->min_rate);
+	u64 limit = max_rate;
 	u64 delay;
 
-	if (max_rate != rs->throttle_rate) {
-		/* A new cap applies from now on, not retroactively. */
-		rs->throttle_rate = max_rate;
+	/* A floor of 0 under load: nothing, until the foreground is idle. */
+	if (busy && !min_rate) {
+		WRITE_ONCE(m->yielding, true);
+		return max_t(unsigned long, nsecs_to_jiffies(BM_FG_SAMPLE_NS), 1);
+	}
+	/* The floor is a limit only where it is below the cap. */
+	if (busy && (!max_rate || min_rate < max_rate))
+		limit = min_rate;
+	WRITE_ONCE(m->yielding, busy && limit != max_rate);
+	if (limit != rs->throttle_rate || busy != rs->throttle_busy) {
+		/* A new limit applies from now on, not retroactively. */
+		rs->throttle_rate = limit;
+		rs->throttle_busy = busy;
 		rs->throttle_start_ns = now;
 		rs->throttle_bytes = 0;
 	}
 	delay = bm_throttle_delay(rs->throttle_bytes,
-				  now - rs->throttle_start_ns, max_rate);
+				  now - rs->throttle_start_ns, limit);
 	if (!delay)
 		return 0;
+	/* Sleep no longer than a look, to see the foreground stop. */
+	delay = min_t(u64, delay, BM_FG_SAMPLE_NS);
 	return max_t(unsigned long, nsecs_to_jiffies(delay), 1);
 }
 
@@ -447,6 +523,9 @@ static int bm_resync_thread(void *data)
 	 */
 	noio = memalloc_noio_save();
 	rs->sample_ns = ktime_get_ns();
+	rs->fg_ns = rs->sample_ns;
+	rs->fg_quiet = BM_FG_IDLE_LOOKS;
+	rs->fg_ios = part_stat_read_accum(m->disk->part0, ios);
 	while (bm_copy_active(rs)) {
 		unsigned long timeout;
 
@@ -473,6 +552,7 @@ static int bm_resync_thread(void *data)
 		bm_reap(rs);
 	}
 	WRITE_ONCE(m->rate, 0);
+	WRITE_ONCE(m->yielding, false);
 
 	if (complete) {
 		bm_finish(rs);

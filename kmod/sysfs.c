@@ -16,6 +16,7 @@
  *			"none" otherwise (as md's)
  *	sync_speed	the copy's current rate, KiB/s (as md's)
  *	max_rate	the copy's cap, bytes/s, 0 for none
+ *	min_rate	the copy's floor under foreground load, bytes/s
  *	unreadable_sectors  sectors of the primary the copy could not read
  */
 #include <linux/kobject.h>
@@ -113,6 +114,11 @@ static ssize_t bm_max_rate_show(struct blkmirror *m, char *buf)
 	return sysfs_emit(buf, "%llu\n", READ_ONCE(m->max_rate));
 }
 
+static ssize_t bm_min_rate_show(struct blkmirror *m, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(m->min_rate));
+}
+
 static ssize_t bm_unreadable_show(struct blkmirror *m, char *buf)
 {
 	sector_t first;
@@ -132,6 +138,7 @@ BM_ATTR(degraded, bm_degraded_show);
 BM_ATTR(sync_completed, bm_sync_completed_show);
 BM_ATTR(sync_speed, bm_sync_speed_show);
 BM_ATTR(max_rate, bm_max_rate_show);
+BM_ATTR(min_rate, bm_min_rate_show);
 BM_ATTR(unreadable_sectors, bm_unreadable_show);
 
 static struct attribute *bm_attrs[] = {
@@ -143,6 +150,7 @@ static struct attribute *bm_attrs[] = {
 	&bm_attr_sync_completed.attr,
 	&bm_attr_sync_speed.attr,
 	&bm_attr_max_rate.attr,
+	&bm_attr_min_rate.attr,
 	&bm_attr_unreadable_sectors.attr,
 	NULL,
 };

@@ -600,7 +600,7 @@ static void test_config(void)
 		   "   # indented comment\n"
 		   "db /dev/disk/by-id/wwn-0x5000a /dev/disk/by-id/wwn-0x5000b max-rate=100M region-size=4M\n"
 		   "data\tUUID=0a1b-2c3d   # one leg\n"
-		   "logs PARTUUID=aa-bb /dev/disk/by-path/pci-0000:00:1f.2-ata-3 max-rate=unlimited\n"
+		   "logs PARTUUID=aa-bb /dev/disk/by-path/pci-0000:00:1f.2-ata-3 max-rate=unlimited min-rate=8M\n"
 		   "sp \"/dev/disk/by-id/with space\" '/dev/disk/by-id/q\"uote' # quoted\n"
 		   "esc \"/dev/disk/by-id/a\\\"b\"\n"
 		   "last /dev/disk/by-uuid/ffff",	/* no newline at the end */
@@ -619,7 +619,8 @@ static void test_config(void)
 	m = conf_find(&c, "logs");
 	check(m && strcmp(m->primary, "/dev/disk/by-partuuid/aa-bb") == 0 &&
 	      strcmp(m->secondary, "/dev/disk/by-path/pci-0000:00:1f.2-ata-3") == 0 &&
-	      m->has_max_rate && m->max_rate == 0, "config: PARTUUID=, by-path, max-rate=unlimited");
+	      m->has_max_rate && m->max_rate == 0 && m->has_min_rate && m->min_rate == 8 << 20,
+	      "config: PARTUUID=, by-path, max-rate=unlimited, min-rate=8M");
 	m = conf_find(&c, "sp");
 	check(m && strcmp(m->primary, "/dev/disk/by-id/with space") == 0 &&
 	      strcmp(m->secondary, "/dev/disk/by-id/q\"uote") == 0,
@@ -779,7 +780,7 @@ static void test_help(void)
 	parse_cmdline(&ctx, 2, argv);
 	out = capture_end(&c);
 	check(strstr(out, "  create NAME PRIMARY [SECONDARY] [--region-size SIZE]") &&
-	      strstr(out, "  attach NAME SECONDARY [--region-size SIZE] [--max-rate RATE] [--wait] [--json]\n") &&
+	      strstr(out, "  attach NAME SECONDARY [--region-size SIZE] [--max-rate RATE] [--min-rate RATE] [--wait] [--json]\n") &&
 	      strstr(out, "  switch NAME [--force] [--json]\n") &&
 	      strstr(out, "  detach NAME [--force] [--json]\n"), "usage lists the migration commands");
 }
@@ -1021,6 +1022,7 @@ static void test_replies(void)
 			  "\"secondary_devt\":\"1:1\",\"size_bytes\":67108864,"
 			  "\"synced_bytes\":16777216,\"rate_bytes_per_sec\":8388608,"
 			  "\"eta_seconds\":6,\"region_size_bytes\":1048576,\"max_rate_bytes_per_sec\":0,"
+			  "\"min_rate_bytes_per_sec\":null,\"yielding\":false,"
 			  "\"logical_block_size\":4096,\"primary_lbs\":512,\"secondary_lbs\":4096,"
 			  "\"failed_leg\":null,\"failed_errno\":null,\"failed_sector\":null,"
 			  "\"unreadable_sectors\":0,\"unreadable_first_sector\":null,"
@@ -1187,6 +1189,7 @@ static void dump_uapi(void)
 	DUMP("const", BLKMIRROR_REGION_MIN);
 	DUMP("const", BLKMIRROR_REGION_MAX);
 	DUMP("const", BLKMIRROR_REGION_DEFAULT);
+	DUMP("const", BLKMIRROR_MIN_RATE_DEFAULT);
 	DUMP("cmd", BLKMIRROR_CMD_VERSION);
 	DUMP("cmd", BLKMIRROR_CMD_CREATE);
 	DUMP("cmd", BLKMIRROR_CMD_DESTROY);
@@ -1204,6 +1207,7 @@ static void dump_uapi(void)
 	DUMP("cmd", BLKMIRROR_EVENT_ATTACHED);
 	DUMP("cmd", BLKMIRROR_EVENT_SWITCHED);
 	DUMP("cmd", BLKMIRROR_EVENT_DETACHED);
+	DUMP("cmd", BLKMIRROR_EVENT_CHANGED);
 	DUMP("max", BLKMIRROR_CMD_MAX);
 	DUMP("attr", BLKMIRROR_A_PAD);
 	DUMP("attr", BLKMIRROR_A_VERSION);
@@ -1239,6 +1243,8 @@ static void dump_uapi(void)
 	DUMP("attr", BLKMIRROR_A_PAUSE_USEC);
 	DUMP("attr", BLKMIRROR_A_DETACHED_LEG);
 	DUMP("attr", BLKMIRROR_A_CONSISTENT);
+	DUMP("attr", BLKMIRROR_A_MIN_RATE);
+	DUMP("attr", BLKMIRROR_A_YIELDING);
 	DUMP("max", BLKMIRROR_A_MAX);
 	DUMP("stat", BLKMIRROR_STAT_PAD);
 	DUMP("stat", BLKMIRROR_STAT_READS);

@@ -162,6 +162,195 @@ md_stop() {
 	mdadm --stop /dev/md0 >/dev/null 2>&1 || die "mdadm --stop /dev/md0"
 }
 
+# ---------------------------------------------------------------- load
+# Resync under foreground load (issue 12): the same fio job on the synced
+# mirror, then while a fresh copy runs at its default limits; the copy's
+# rate during it (synced bytes over fio's time), then how long after fio
+# ends the module stops yielding, and the rate of the rest of the copy.
+# Keys: load.*.  Its rows: load_table.
+
+LOAD_FIO="--rw=randwrite --bs=4k --iodepth=4 --direct=1 --ioengine=libaio --thread --time_based --randrepeat=0 --norandommap --output-format=terse --terse-version=3"
+
+load_fio() {	# DEV OUT: fio in the background, its pid in FIO_PID
+	# shellcheck disable=SC2086
+	fio --name=fg --filename="$1" $LOAD_FIO --runtime="$RT" --ramp_time="$RAMP" \
+		>"$2" 2>"$2.err" &
+	FIO_PID=$!
+}
+
+load_iops() {	# KEY OUT: wait for fio; KEY its write IOPS (terse v3 field 49)
+	wait $FIO_PID || { cat "$2.err"; die "fio (load) failed"; }
+	put "$1" "$(awk -F';' '$5 == 0 { print $49; f = 1 } END { exit !f }' "$2")" ||
+		die "fio (load): no result"
+	grep -q "^$1 [0-9]" $R || die "fio (load): no result in $2"
+}
+
+load_writing() {	# NAME: the foreground has written through the mirror
+	[ "$(json_get_nested "$(mirrorctl status "$1" --json)" primary_stats writes)" -gt 0 ]
+}
+
+load_synced() {	# NAME: synced or not (no die: polled)
+	[ "$(mirror_field "$1" state)" = synced ]
+}
+
+not_yielding() {	# NAME
+	_j=$(mirrorctl status "$1" --json) || return 1
+	[ "$(json_get "$_j" yielding)" = false ]
+}
+
+bench_load() {
+	log "load: fio 4k randwrite QD4 on the synced mirror, then during a resync"
+	dev=$(make_mirror bl /dev/ram0 /dev/ram1) || die "mirrorctl create bl"
+	bm_synced bl
+	load_fio "$dev" $W/load.idle
+	load_iops load.idle.iops $W/load.idle
+	mirrorctl destroy bl || die "mirrorctl destroy bl"
+	# The copy is held until fio writes, so that all of it runs under load.
+	dev=$(make_mirror bl /dev/ram0 /dev/ram1 --max-rate 1) || die "mirrorctl create bl (pinned)"
+	put load.min "$(mirror_field bl min_rate_bytes_per_sec)"
+	load_fio "$dev" $W/load.busy
+	wait_poll load_writing bl || die "fio (load) wrote nothing"
+	mirrorctl set bl --max-rate 0 || die "mirrorctl set bl"
+	t0=$(now_cs)
+	s0=$(mirror_field bl synced_bytes)
+	load_iops load.busy.iops $W/load.busy
+	t1=$(now_cs)
+	s1=$(mirror_field bl synced_bytes)
+	load_synced bl && put load.ended 1
+	put load.busy.mibs "$(awk -v b=$((s1 - s0)) -v t=$((t1 - t0)) 'BEGIN { printf "%.1f", (t > 0 ? b / 1048576 / (t / 100) : 0) }')"
+	wait_poll not_yielding bl || die "bl still yielding 10 min after fio"
+	t2=$(now_cs)
+	s2=$(mirror_field bl synced_bytes)
+	put load.back.s "$(awk -v t=$((t2 - t1)) 'BEGIN { printf "%.2f", t / 100 }')"
+	bm_synced bl
+	t3=$(now_cs)
+	put load.after.mibs "$(awk -v b=$((BYTES - s2)) -v t=$((t3 - t2)) 'BEGIN { printf "%.1f", (t > 0 ? b / 1048576 / (t / 100) : 0) }')"
+	mirrorctl destroy bl || die "mirrorctl destroy bl"
+	log "load: done"
+}
+
+load_table() {
+	awk -v mib="$MIB" '
+function v(k) { return (k in r) ? r[k] : "-" }
+{ r[$1] = $2 }
+END {
+	idle = v("load.idle.iops"); busy = v("load.busy.iops")
+	printf "\n%-52s %10s %10s\n", "resync under foreground load, brd " mib " MiB", "figure", "ratio"
+	printf "%-52s %10s\n", "fio 4k randwrite QD4, synced mirror, IOPS", idle
+	printf "%-52s %10s %10s\n", "fio 4k randwrite QD4, during a resync, IOPS", busy, \
+		(idle == "-" || busy == "-" || idle + 0 == 0) ? "-" : sprintf("%.2f", busy / idle)
+	printf "%-52s %10s %10s\n", "resync during fio, MiB/s (vs its floor)", v("load.busy.mibs"), \
+		(v("load.min") == "-" || v("load.min") + 0 == 0) ? "-" : sprintf("%.2f", v("load.busy.mibs") * 1048576 / v("load.min"))
+	printf "%-52s %10s\n", "floor (default min rate), MiB/s", (v("load.min") == "-") ? "-" : sprintf("%.1f", v("load.min") / 1048576)
+	printf "%-52s %10s\n", "fio stopped -> copy no longer yielding, s", v("load.back.s")
+	printf "%-52s %10s %10s\n", "rest of the copy after fio, MiB/s (vs idle resync)", v("load.after.mibs"), \
+		(v("brd.bm2.mibs") == "-" || v("brd.bm2.mibs") + 0 == 0 || v("load.after.mibs") == "-") ? "-" : sprintf("%.2f", v("load.after.mibs") / v("brd.bm2.mibs"))
+	if (v("load.ended") != "-")
+		printf "  (the copy ended during fio: the figures under load are partial)\n"
+}' $R
+}
+
+# ---------------------------------------------------------------- scale
+# Kernel memory per mirror and create/destroy time, for a 1 GiB and a
+# 64 TiB device: null_blk legs with memory_backed=0, so nothing is stored
+# and the copy is held at 1 byte/s after its first region.  Memory is the
+# change in live slab objects (/proc/slabinfo, else meminfo's Slab), in
+# /proc/meminfo's VmallocUsed and Percpu, and in MemFree (which also holds
+# page allocations, such as the copy's 4 MiB of buffers, and whatever
+# else the guest did meanwhile), with SCALE_N mirrors at once, per
+# mirror.  Keys: scale.*.
+
+SCALE_N=8
+SCALE_CYCLES=5
+
+meminfo_kb() {	# FIELD
+	awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo
+}
+
+# Live slab objects, KiB: active objects times object size, so that pages
+# the shell's own forks leave half empty do not count (meminfo's Slab
+# otherwise, in whole pages).
+slab_kb() {
+	if [ -r /proc/slabinfo ]; then
+		awk 'NR > 2 { b += $2 * $4 } END { printf "%d", b / 1024 }' /proc/slabinfo
+	else
+		meminfo_kb Slab
+	fi
+}
+
+scale_snap() {	# PREFIX
+	sync
+	eval "$1_Slab=$(slab_kb)"
+	for _f in VmallocUsed Percpu MemFree; do
+		eval "$1_$_f=$(meminfo_kb $_f)"
+	done
+}
+
+scale_size() {	# TAG GIB
+	log "scale: $1 ($2 GiB null_blk legs, memory_backed=0)"
+	modprobe null_blk nr_devices=$((2 * SCALE_N)) gb="$2" memory_backed=0 queue_mode=2 irqmode=0 ||
+		die "modprobe null_blk gb=$2"
+	wait_until 5 test -b /dev/nullb$((2 * SCALE_N - 1)) || die "/dev/nullb$((2 * SCALE_N - 1)) did not appear"
+	# Create and destroy time: the mean of SCALE_CYCLES cycles.
+	_c=0 _d=0 _i=0
+	while [ $_i -lt $SCALE_CYCLES ]; do
+		_t0=$(now_cs)
+		mirrorctl create sc /dev/nullb0 /dev/nullb1 --max-rate 1 >/dev/null || die "mirrorctl create sc ($1)"
+		_t1=$(now_cs)
+		mirrorctl destroy sc || die "mirrorctl destroy sc ($1)"
+		_t2=$(now_cs)
+		_c=$((_c + _t1 - _t0)) _d=$((_d + _t2 - _t1)) _i=$((_i + 1))
+	done
+	put "scale.$1.create_ms" "$(awk -v t=$_c -v n=$SCALE_CYCLES 'BEGIN { printf "%.0f", t * 10 / n }')"
+	put "scale.$1.destroy_ms" "$(awk -v t=$_d -v n=$SCALE_CYCLES 'BEGIN { printf "%.0f", t * 10 / n }')"
+	scale_snap a
+	_i=0
+	while [ $_i -lt $SCALE_N ]; do
+		mirrorctl create "sc$_i" /dev/nullb$((2 * _i)) /dev/nullb$((2 * _i + 1)) --max-rate 1 >/dev/null ||
+			die "mirrorctl create sc$_i ($1)"
+		_i=$((_i + 1))
+	done
+	scale_snap b
+	for _f in Slab VmallocUsed Percpu MemFree; do
+		eval "_x=\$((a_$_f - b_$_f))"
+		[ $_f = MemFree ] || eval "_x=\$((b_$_f - a_$_f))"
+		put "scale.$1.$_f" "$(awk -v x="$_x" -v n=$SCALE_N 'BEGIN { printf "%.0f", x / n }')"
+	done
+	_i=0
+	while [ $_i -lt $SCALE_N ]; do
+		mirrorctl destroy "sc$_i" || die "mirrorctl destroy sc$_i ($1)"
+		_i=$((_i + 1))
+	done
+	rmmod null_blk || die "rmmod null_blk ($1)"
+}
+
+bench_scale() {
+	rmmod null_blk 2>/dev/null
+	scale_size 1g 1
+	scale_size 64t 65536
+}
+
+scale_table() {
+	awk -v n=$SCALE_N -v c=$SCALE_CYCLES '
+function v(k) { return (k in r) ? r[k] : "-" }
+{ r[$1] = $2 }
+END {
+	printf "\nscale: per mirror, null_blk legs (memory_backed=0), copy held; KiB: live slab objects, meminfo VmallocUsed, Percpu,\n"
+	printf "MemFree drop (page allocations, the copy buffers among them, less what per-CPU page lists served, plus noise),\n"
+	printf "%d mirrors at once; times: mean of %d\n", n, c
+	printf "%-28s %8s %8s %8s %8s %10s %10s\n", "device size", "slab", "vmalloc", "percpu", "memfree-", "create ms", "destroy ms"
+	split("1g 64t", t, " "); name["1g"] = "1 GiB"; name["64t"] = "64 TiB"
+	for (i = 1; i <= 2; i++) {
+		p = "scale." t[i] "."
+		printf "%-28s %8s %8s %8s %8s %10s %10s\n", name[t[i]], v(p "Slab"), v(p "VmallocUsed"), \
+			v(p "Percpu"), v(p "MemFree"), v(p "create_ms"), v(p "destroy_ms")
+	}
+	if (v("scale.64t.Slab") != "-")
+		printf "  64 TiB: %.3f KiB of slab+vmalloc+percpu per TiB (target: at most 1024)\n", \
+			(v("scale.64t.Slab") + v("scale.64t.VmallocUsed") + v("scale.64t.Percpu")) / 64
+}' $R
+}
+
 # ---------------------------------------------------------------- brd
 
 log "brd: two ${MIB} MiB legs, filled"
@@ -208,6 +397,7 @@ wait_poll md_insync || die "md raid1 never in sync"
 resync_put brd md "$(blockdev --getsize64 /dev/md0)" "$t0"
 fio_set brd md /dev/md0
 md_stop
+bench_load
 
 # ---------------------------------------------------------------- delay
 
@@ -304,6 +494,7 @@ wait_poll md_insync || die "md raid1 (null) not in sync"
 fio_set null md /dev/md0
 md_stop
 rmmod null_blk 2>/dev/null
+bench_scale
 
 # ---------------------------------------------------------------- table
 
@@ -375,4 +566,6 @@ END {
 	target("resync, dm-delay secondary, vs fio writer >= 0.9", ratio(v("delay.bm2.mibs"), v("delay.fio.mibs")), 0.9)
 	target("resync, NBD behind dm-delay, vs dd >= 0.8 (issue 10)", ratio(v("nbdd.bm2.mibs"), v("nbdd.dd.mibs")), 0.8)
 }' $R
+load_table
+scale_table
 echo "# BENCH-TABLE-END"

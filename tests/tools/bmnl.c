@@ -11,7 +11,7 @@
  *
  * CMD and ATTR are numbers or names (version create destroy get set
  * attach switch detach;
- * name primary secondary region_size max_rate force).  VALUE is one of
+ * name primary secondary region_size max_rate min_rate force).  VALUE is one of
  *   s:TEXT      NUL-terminated string     S:TEXT   string without NUL
  *   u8:N u16:N u32:N u64:N                flag     empty attribute
  *   rep:N:C     N copies of character C, NUL-terminated
@@ -67,6 +67,7 @@ static const char *const cmd_names[] = {
 	[BLKMIRROR_EVENT_ATTACHED] = "attached",
 	[BLKMIRROR_EVENT_SWITCHED] = "switched",
 	[BLKMIRROR_EVENT_DETACHED] = "detached",
+	[BLKMIRROR_EVENT_CHANGED] = "changed",
 };
 
 static const char *const attr_names[] = {
@@ -86,6 +87,7 @@ static const char *const attr_names[] = {
 	[BLKMIRROR_A_DETACHED_LEG] = "detached_leg",
 	[BLKMIRROR_A_CONSISTENT] = "consistent",
 	[BLKMIRROR_A_UNREADABLE_SECTORS] = "unreadable_sectors",
+	[BLKMIRROR_A_MIN_RATE] = "min_rate", [BLKMIRROR_A_YIELDING] = "yielding",
 };
 
 /* How far to move past an attribute, never beyond what is left. */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# CHECK: make bench's guest side runs (16 MiB legs, 100 ms per workload) and prints its whole table: every figure, every ratio (or "-" over a 0), every target
-# TIMEOUT: 150
+# CHECK: make bench's guest side runs (16 MiB legs, 100 ms per workload) and prints its whole table: every figure, every ratio (or "-" over a 0), every target, the resync-under-load and scale rows
+# TIMEOUT: 480
 . /tests/lib.sh
 
 # Figures are not judged (noise); only that each was measured.
@@ -25,6 +25,20 @@ done
 for r in "blkmirror" "dd bs=1M" "dm-raid1 (to" "md raid1 (to" "blkmirror resync" "fio 1M QD32" \
 	"blkmirror resync, NBD" "dd bs=1M O_DIRECT, NBD" "blkmirror resync, NBD behind" "dd bs=1M O_DIRECT, NBD behind"; do
 	grep -q "^$r.* [0-9][0-9.]* *[0-9][0-9.]* |" table || fail "no figures for resync row '$r'"
+done
+# Resync under load, and scale: each row has its figure.
+for r in "fio 4k randwrite QD4, synced mirror, IOPS" "fio 4k randwrite QD4, during a resync, IOPS" \
+	"resync during fio, MiB/s (vs its floor)" "floor (default min rate), MiB/s" \
+	"fio stopped -> copy no longer yielding, s" "rest of the copy after fio, MiB/s (vs idle resync)"; do
+	row=$(grep -F "$r" table) || fail "no row '$r'"
+	set -- ${row#"$r"}
+	echo "$1" | grep -Eq '^[0-9]+(\.[0-9]+)?$' || fail "no figure in row '$r': $row"
+done
+for r in "1 GiB" "64 TiB"; do
+	row=$(grep "^$r " table) || fail "no scale row '$r'"
+	echo "$row" | awk -v n="$r" '{ sub("^" n " *", "") }
+		NF != 6 { exit 1 } { for (i = 1; i <= 6; i++) if ($i !~ /^-?[0-9]+$/) exit 1 }' ||
+		fail "scale row '$r' not all figures: $row"
 done
 n=$(grep -c -E ' (met|MISSED|not measured)$' table)
 [ "$n" -eq 28 ] || fail "not 28 targets in the table: $n"

@@ -88,7 +88,7 @@ assert_event /tmp/case/events switched '"primary":"/dev/ram1","old_primary":"/de
 assert_event /tmp/case/events attached '"secondary":"/dev/ram0"'
 assert_event /tmp/case/events detached '"detached":"/dev/ram0","consistent":true'
 # In that order.
-order=$(sed -n 's/.*"event":"\([a-z]*\)".*/\1/p' /tmp/case/events | grep -v progress | tr '\n' ' ')
+order=$(sed -n 's/.*"event":"\([a-z]*\)".*/\1/p' /tmp/case/events | grep -v -e progress -e changed | tr '\n' ' ')
 assert_eq "attached complete switched attached complete detached " "$order" "event order"
 must mirrorctl destroy m
 assert_exclusive /dev/ram1
