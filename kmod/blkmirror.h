@@ -119,8 +119,7 @@ struct blkmirror {
 	 */
 	const char *busy;
 
-	/* Openers versus destroy. */
-	struct mutex open_mutex;
+	/* Openers versus destroy: under device.c's bm_open_mutex. */
 	unsigned int openers;
 	bool closing;			/* destroy has begun: no new openers */
 
@@ -180,7 +179,6 @@ struct blkmirror {
 	u64 event_seq;
 	unsigned int last_percent;
 	struct work_struct degraded_work;
-	struct work_struct free_work;	/* see bm_free_disk() */
 
 	/* Reads the primary failed, to be served by the secondary. */
 	struct llist_head read_retries;
