@@ -191,6 +191,13 @@ struct blkmirror {
 	 * a repair take turns at suspending I/O.
 	 */
 	struct mutex quiesce_mutex;
+	/*
+	 * Under @lock: a repair write to the primary given up on while still
+	 * in flight, and the writes over its range that wait for it.
+	 */
+	struct bm_repair *fence;
+	struct bio_list fenced;
+	struct work_struct fence_work;
 	unsigned int nr_repairs;
 	struct {
 		sector_t sector;
@@ -292,6 +299,7 @@ void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 bool bm_secondary_usable(const struct blkmirror *m);	/* @lock held */
 void bm_read_retry_workfn(struct work_struct *work);
 void bm_repair_workfn(struct work_struct *work);
+void bm_fence_workfn(struct work_struct *work);
 
 /* unreadable.c */
 bool bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end);

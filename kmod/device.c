@@ -424,6 +424,8 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	INIT_WORK(&m->read_retry_work, bm_read_retry_workfn);
 	mutex_init(&m->quiesce_mutex);
 	INIT_WORK(&m->repair_work, bm_repair_workfn);
+	bio_list_init(&m->fenced);
+	INIT_WORK(&m->fence_work, bm_fence_workfn);
 	spin_lock_init(&m->unreadable.lock);
 
 	/*
@@ -470,6 +472,7 @@ static void bm_free(struct blkmirror *m)
 {
 	flush_work(&m->degraded_work);
 	flush_work(&m->read_retry_work);
+	flush_work(&m->fence_work);
 	if (m->index >= 0)
 		ida_free(&bm_index_ida, m->index);
 	bioset_exit(&m->split_bs);
@@ -663,6 +666,8 @@ void bm_destroy_finish(struct blkmirror *m)
 	 * whatever is still queued finds ->dying and lets the legs be.
 	 */
 	flush_work(&m->repair_work);
+	/* Fenced writes are counted in ->inflight: all sent by now. */
+	flush_work(&m->fence_work);
 
 	for (i = 0; i < BM_NR_LEGS; i++) {
 		if (!m->legs[i].bdev ||
