@@ -119,8 +119,7 @@ struct blkmirror {
 	 */
 	const char *busy;
 
-	/* Openers versus destroy. */
-	struct mutex open_mutex;
+	/* Openers versus destroy: under device.c's bm_open_mutex. */
 	unsigned int openers;
 	bool closing;			/* destroy has begun: no new openers */
 
@@ -182,7 +181,6 @@ struct blkmirror {
 	u64 event_seq;
 	unsigned int last_percent;
 	struct work_struct degraded_work;
-	struct work_struct free_work;	/* see bm_free_disk() */
 
 	/* Reads the primary failed, to be served by the secondary. */
 	struct llist_head read_retries;
@@ -195,6 +193,13 @@ struct blkmirror {
 	 * a repair take turns at suspending I/O.
 	 */
 	struct mutex quiesce_mutex;
+	/*
+	 * Under @lock: a repair write to the primary given up on while still
+	 * in flight, and the writes over its range that wait for it.
+	 */
+	struct bm_repair *fence;
+	struct bio_list fenced;
+	struct work_struct fence_work;
 	unsigned int nr_repairs;
 	struct {
 		sector_t sector;
@@ -296,6 +301,7 @@ void bm_fail_leg(struct blkmirror *m, enum bm_leg_idx leg, int err,
 bool bm_secondary_usable(const struct blkmirror *m);	/* @lock held */
 void bm_read_retry_workfn(struct work_struct *work);
 void bm_repair_workfn(struct work_struct *work);
+void bm_fence_workfn(struct work_struct *work);
 
 /* unreadable.c */
 bool bm_unreadable_add(struct blkmirror *m, sector_t start, sector_t end);

@@ -23,76 +23,60 @@ static const char *const bm_leg_names[BM_NR_LEGS] = {
 
 /* ---------------- Block device operations ---------------- */
 
+/*
+ * Openers against destroy.  A forced destroy can leave the disk open,
+ * and the disk then outlives its mirror: @m is freed at the end of the
+ * teardown, and the disk is freed by the block layer when the last
+ * opener closes.  As dm does (_minor_lock, a NULL private_data), the
+ * teardown unbinds the disk under this lock, and open and release find
+ * no mirror rather than a freed one.  The disk has no ->free_disk: on
+ * 6.1 blkdev_put() drops our module reference before its last
+ * put_device(), so the disk's release may run while the module exits,
+ * and nothing of ours may run there.
+ */
+static DEFINE_MUTEX(bm_open_mutex);
+
 int bm_open_disk(struct gendisk *disk)
 {
-	struct blkmirror *m = disk->private_data;
-	int ret = 0;
+	struct blkmirror *m;
+	int ret = -ENXIO;
 
-	mutex_lock(&m->open_mutex);
-	if (m->closing)
-		ret = -ENXIO;
-	else
+	mutex_lock(&bm_open_mutex);
+	m = disk->private_data;
+	if (m && !m->closing) {
 		m->openers++;
-	mutex_unlock(&m->open_mutex);
+		ret = 0;
+	}
+	mutex_unlock(&bm_open_mutex);
 	return ret;
 }
 
 void bm_release_disk(struct gendisk *disk)
 {
-	struct blkmirror *m = disk->private_data;
+	struct blkmirror *m;
 
-	mutex_lock(&m->open_mutex);
-	m->openers--;
-	mutex_unlock(&m->open_mutex);
+	mutex_lock(&bm_open_mutex);
+	m = disk->private_data;
+	if (m)
+		m->openers--;
+	mutex_unlock(&bm_open_mutex);
+}
+
+/* From here the disk, whoever still holds it open, reaches no mirror. */
+static void bm_unbind_disk(struct blkmirror *m)
+{
+	mutex_lock(&bm_open_mutex);
+	m->disk->private_data = NULL;
+	mutex_unlock(&bm_open_mutex);
 }
 
 static void bm_free(struct blkmirror *m);
-
-/*
- * Mirrors allocated and not yet freed.  A disk torn down with --force can
- * outlive its destroy while someone holds it open, and the block layer
- * drops our module reference before it frees the disk: module exit waits
- * for this to reach zero.
- */
-static atomic_t bm_nr_alive = ATOMIC_INIT(0);
-
-static void bm_free_workfn(struct work_struct *work)
-{
-	struct blkmirror *m = container_of(work, struct blkmirror, free_work);
-
-	/*
-	 * bm_destroy_finish() has flushed it already.  Not in bm_free():
-	 * create's error path calls that under bm_ctl_mutex, and a repair
-	 * takes m->quiesce_mutex, which a switch holds while it takes
-	 * bm_ctl_mutex.  A mirror that was never added had no read to
-	 * repair, but lockdep would see the inverted order all the same.
-	 */
-	flush_work(&m->repair_work);
-	bm_free(m);
-}
-
-/*
- * The last reference to the disk is gone: nobody can reach @m any more.
- * The block layer drops our module reference before that last put (6.1's
- * blkdev_put(), and bdev_release() since), so rmmod may already wait in
- * bm_exit_disks() for @m to be freed.  Freeing here would wake it while
- * this function still returns through module text.  The work item frees
- * instead, and module exit destroys bm_wq, which waits for the item to
- * return; what is left here is the return from queue_work().
- */
-static void bm_free_disk(struct gendisk *disk)
-{
-	struct blkmirror *m = disk->private_data;
-
-	queue_work(bm_wq, &m->free_work);
-}
 
 static const struct block_device_operations bm_fops = {
 	.owner = THIS_MODULE,
 	.submit_bio = bm_submit_bio,
 	.open = bm_fops_open,
 	.release = bm_fops_release,
-	.free_disk = bm_free_disk,
 };
 
 /* ---------------- Validation ---------------- */
@@ -429,7 +413,6 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	m->min_rate = args->min_rate;
 	m->state = BLKMIRROR_STATE_RESYNCING;
 	m->index = -1;
-	mutex_init(&m->open_mutex);
 	mutex_init(&m->event_mutex);
 	spin_lock_init(&m->lock);
 	bio_list_init(&m->parked);
@@ -438,11 +421,12 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	init_waitqueue_head(&m->sec_wq);
 	bio_list_init(&m->held);
 	INIT_WORK(&m->degraded_work, bm_degraded_workfn);
-	INIT_WORK(&m->free_work, bm_free_workfn);
 	init_llist_head(&m->read_retries);
 	INIT_WORK(&m->read_retry_work, bm_read_retry_workfn);
 	mutex_init(&m->quiesce_mutex);
 	INIT_WORK(&m->repair_work, bm_repair_workfn);
+	bio_list_init(&m->fenced);
+	INIT_WORK(&m->fence_work, bm_fence_workfn);
 	spin_lock_init(&m->unreadable.lock);
 
 	/*
@@ -464,7 +448,6 @@ static struct blkmirror *bm_alloc(const struct bm_create_args *args)
 	if (ret < 0)
 		goto exit_split;
 	m->index = ret;
-	atomic_inc(&bm_nr_alive);
 	return m;
 
 exit_split:
@@ -478,19 +461,25 @@ free:
 	return NULL;
 }
 
-/* Undo bm_alloc(); legs are closed by then. */
+/*
+ * Undo bm_alloc(); legs are closed by then, the disk is unbound or was
+ * never added, and no work item may be queued again.  The repair work
+ * is flushed by the teardown, not here: create's error path calls this
+ * under bm_ctl_mutex, and a repair takes m->quiesce_mutex, which a
+ * switch holds while it takes bm_ctl_mutex (a mirror never added had no
+ * read to repair, but lockdep would see the inverted order all the same).
+ */
 static void bm_free(struct blkmirror *m)
 {
 	flush_work(&m->degraded_work);
 	flush_work(&m->read_retry_work);
+	flush_work(&m->fence_work);
 	if (m->index >= 0)
 		ida_free(&bm_index_ida, m->index);
 	bioset_exit(&m->split_bs);
 	bioset_exit(&m->leg_bs);
 	bioset_exit(&m->clone_bs);
 	kfree(m);
-	if (atomic_dec_and_test(&bm_nr_alive))
-		wake_up_var(&bm_nr_alive);
 }
 
 struct blkmirror *bm_create(const struct bm_create_args *args,
@@ -584,7 +573,9 @@ unlink_holders:
 	wait_event(m->inflight_wq, !atomic_read(&m->inflight));
 	synchronize_rcu();
 	bm_close_legs(m);
-	put_disk(m->disk);	/* added: frees @m through ->free_disk */
+	bm_unbind_disk(m);	/* an opener (udev) may hold it still */
+	put_disk(m->disk);
+	bm_free(m);
 	return ERR_PTR(ret);
 stop_resync:
 	bm_resync_stop(m);
@@ -618,15 +609,15 @@ int bm_destroy_begin(struct blkmirror *m, bool force,
 	lockdep_assert_held(&bm_ctl_mutex);
 	if (bm_busy(m, extack))
 		return -EBUSY;
-	mutex_lock(&m->open_mutex);
+	mutex_lock(&bm_open_mutex);
 	if (m->openers && !force) {
-		mutex_unlock(&m->open_mutex);
+		mutex_unlock(&bm_open_mutex);
 		bm_extack(extack, "mirror %s (/dev/%s) is open; force tears it down",
 			  m->name, m->disk->disk_name);
 		return -EBUSY;
 	}
 	m->closing = true;
-	mutex_unlock(&m->open_mutex);
+	mutex_unlock(&bm_open_mutex);
 	list_move_tail(&m->node, &bm_dying);
 	return 0;
 }
@@ -676,6 +667,8 @@ void bm_destroy_finish(struct blkmirror *m)
 	 * whatever is still queued finds ->dying and lets the legs be.
 	 */
 	flush_work(&m->repair_work);
+	/* Fenced writes are counted in ->inflight: all sent by now. */
+	flush_work(&m->fence_work);
 
 	for (i = 0; i < BM_NR_LEGS; i++) {
 		if (!m->legs[i].bdev ||
@@ -691,7 +684,16 @@ void bm_destroy_finish(struct blkmirror *m)
 	mutex_lock(&bm_ctl_mutex);
 	list_del(&m->node);
 	mutex_unlock(&bm_ctl_mutex);
-	put_disk(m->disk);	/* @m is freed when the last opener closes */
+	/*
+	 * Nothing reaches @m any more: the block layer fails new bios since
+	 * del_gendisk(), ours have all completed, the work items are done
+	 * and an opener's release finds the disk unbound.  The disk itself
+	 * goes with its last opener.  Our work item returns through module
+	 * code after the put; module exit destroys bm_wq, which waits for it.
+	 */
+	bm_unbind_disk(m);
+	put_disk(m->disk);
+	bm_free(m);
 	module_put(THIS_MODULE);
 }
 
@@ -705,9 +707,9 @@ int bm_init_disks(void)
 	return 0;
 }
 
+/* Every mirror is freed before its teardown drops its module reference. */
 void bm_exit_disks(void)
 {
-	wait_var_event(&bm_nr_alive, !atomic_read(&bm_nr_alive));
 	unregister_blkdev(bm_major, "blkmirror");
 	ida_destroy(&bm_index_ida);
 }

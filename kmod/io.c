@@ -219,6 +219,8 @@ static bool bm_read_retry_ok(struct blkmirror *m, struct bio *orig)
 
 static void bm_repair_queue(struct blkmirror *m, sector_t sector,
 			    unsigned int sectors);
+struct bm_repair;
+static bool bm_fenced_locked(struct blkmirror *m, struct bio *bio);
 
 static void bm_read_retry_endio(struct bio *clone)
 {
@@ -404,6 +406,10 @@ static int bm_route_locked(struct blkmirror *m, struct bio *bio,
 	int to;
 
 	*ahead_gen = -1;
+	if (unlikely(m->fence) && bm_fenced_locked(m, bio)) {
+		bio_list_add(&m->fenced, bio);
+		return 0;
+	}
 	if (m->state == BLKMIRROR_STATE_SINGLE || !bm_secondary_usable(m)) {
 		to = BM_TO_PRIMARY;
 	} else if (m->state == BLKMIRROR_STATE_SYNCED || !bio_sectors(bio)) {
@@ -674,12 +680,33 @@ int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout)
  *
  * Best effort: the caller's read has already been served.  A repair that
  * fails (any I/O error, a read-back that differs, a drain that times out)
- * is logged, and the primary is left as it is: it remains the
- * authoritative leg for writes, and a write failed there by a repair,
- * which no caller asked for, does not degrade the mirror.
+ * is logged, and the primary is left as it is.  A repair write the
+ * primary fails is counted in its write_errors, as any write error of
+ * that disk, but does not degrade the mirror: md's raid1 fails a member
+ * whose fix_read_error write fails, because other members serve in its
+ * place; our primary is the authoritative copy, and degrading would drop
+ * the secondary, the one leg that holds the good data.  The range stays
+ * served from the secondary on every read the primary fails.
+ *
+ * A leg that stops answering must not hold the mirror's I/O for good:
+ * each of the three I/Os waits BM_REPAIR_IO_TIMEOUT at most, and the
+ * repair then lets I/O go.  The bio stays in flight, so it owns what it
+ * uses (struct bm_repair, its counts in ->inflight and ->sec_inflight).
+ * A read given up on changes nothing.  A write given up on may still
+ * land, and would undo any later write to its range that overtook it:
+ * until it completes, writes over that range wait (->fence, ->fenced),
+ * and no other repair starts.  Reads of the range meanwhile see either
+ * the old or the repaired block, the same data.
  */
 #define BM_REPAIR_PAGES		16
 #define BM_REPAIR_DRAIN_TIMEOUT	(15 * HZ)
+/*
+ * How long each of a chunk's three I/Os may hold the mirror's I/O.  A
+ * leg that answers a 64 KiB I/O later than this is treated as stuck for
+ * this repair: it is given up (see bm_repair_fence()) and the held I/O
+ * goes on.
+ */
+#define BM_REPAIR_IO_TIMEOUT	(10 * HZ)
 
 /* From bio completion: remember [@sector, +@sectors) for the work item. */
 static void bm_repair_queue(struct blkmirror *m, sector_t sector,
@@ -718,24 +745,171 @@ static void bm_repair_queue(struct blkmirror *m, sector_t sector,
 	}
 }
 
-/* One synchronous I/O of @bytes at @sector to or from @pages. */
-static int bm_repair_io(struct block_device *bdev, blk_opf_t opf,
-			sector_t sector, struct page **pages, unsigned int bytes)
-{
+/*
+ * The pages and the bio of one chunk's repair.  A leg may stop answering
+ * in the middle of it; a bio cannot be called back, so the one in flight
+ * holds a reference to all of this, and to the leg (m->inflight, and
+ * m->sec_inflight for the secondary), until it completes, however long
+ * after the repair gave up on it.
+ */
+struct bm_repair {
+	struct kref ref;
+	struct blkmirror *m;
+	struct completion done;
+	blk_status_t status;
+	bool sec;			/* the bio in flight is counted in sec_inflight */
+	bool finished;			/* m->lock: the bio in flight completed */
+	sector_t sector;
+	unsigned int bytes;
+	struct page *data[BM_REPAIR_PAGES];
+	struct page *check[BM_REPAIR_PAGES];
 	struct bio_vec bvec[BM_REPAIR_PAGES];
-	unsigned int i, nr = DIV_ROUND_UP(bytes, PAGE_SIZE);
 	struct bio bio;
-	int ret;
+};
 
-	bio_init(&bio, bdev, bvec, nr, opf);
-	bio.bi_iter.bi_sector = sector;
+static void bm_repair_release(struct kref *ref)
+{
+	struct bm_repair *r = container_of(ref, struct bm_repair, ref);
+	unsigned int i;
+
+	for (i = 0; i < BM_REPAIR_PAGES; i++) {
+		if (r->data[i])
+			__free_page(r->data[i]);
+		if (r->check[i])
+			__free_page(r->check[i]);
+	}
+	kfree(r);
+}
+
+static struct bm_repair *bm_repair_alloc(struct blkmirror *m)
+{
+	struct bm_repair *r = kzalloc(sizeof(*r), GFP_NOIO | __GFP_NOWARN);
+	unsigned int i;
+
+	if (!r)
+		return NULL;
+	kref_init(&r->ref);
+	r->m = m;
+	for (i = 0; i < BM_REPAIR_PAGES; i++) {
+		r->data[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		r->check[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		if (!r->data[i] || !r->check[i]) {
+			kref_put(&r->ref, bm_repair_release);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+/*
+ * The write of a repair that timed out is still on its way to the
+ * primary: foreground writes over its range wait for it (m->fenced), or
+ * it could land after them and undo them.  Let them go, from process
+ * context: routing may split and sleep.
+ */
+void bm_fence_workfn(struct work_struct *work)
+{
+	struct blkmirror *m = container_of(work, struct blkmirror, fence_work);
+	struct bio_list list;
+	struct bio *bio;
+
+	spin_lock_irq(&m->lock);
+	list = m->fenced;
+	bio_list_init(&m->fenced);
+	spin_unlock_irq(&m->lock);
+	while ((bio = bio_list_pop(&list)))
+		bm_dispatch_write(m, bio);
+}
+
+static void bm_repair_endio(struct bio *bio)
+{
+	struct bm_repair *r = container_of(bio, struct bm_repair, bio);
+	struct blkmirror *m = r->m;
+	bool sec = r->sec;	/* the worker reuses @r once it is woken */
+	unsigned long flags;
+	bool lift;
+
+	r->status = bio->bi_status;
+	bio_uninit(bio);
+	spin_lock_irqsave(&m->lock, flags);
+	r->finished = true;
+	lift = m->fence == r;
+	if (lift)
+		WRITE_ONCE(m->fence, NULL);
+	spin_unlock_irqrestore(&m->lock, flags);
+	if (lift) {
+		pr_info_ratelimited("blkmirror: %s: read repair write of sectors %llu+%u, given up on, has completed (status %d)\n",
+				    m->name, (unsigned long long)r->sector,
+				    r->bytes >> SECTOR_SHIFT,
+				    blk_status_to_errno(r->status));
+		queue_work(bm_io_wq, &m->fence_work);
+	}
+	complete(&r->done);
+	if (sec)
+		bm_sec_put(m);
+	kref_put(&r->ref, bm_repair_release);
+	bm_inflight_put(m);		/* last: @m may go after it */
+}
+
+/*
+ * One I/O of the chunk, to or from @pages, waiting at most
+ * BM_REPAIR_IO_TIMEOUT: all other I/O of the mirror is held meanwhile.
+ * Returns -ETIMEDOUT with the bio still in flight; it then keeps @r.
+ */
+static int bm_repair_io(struct bm_repair *r, int leg, blk_opf_t opf,
+			struct page **pages)
+{
+	struct blkmirror *m = r->m;
+	unsigned int i, nr = DIV_ROUND_UP(r->bytes, PAGE_SIZE);
+
+	bio_init(&r->bio, m->legs[leg].bdev, r->bvec, nr, opf);
+	r->bio.bi_iter.bi_sector = r->sector;
+	r->bio.bi_end_io = bm_repair_endio;
 	for (i = 0; i < nr; i++)
-		__bio_add_page(&bio, pages[i],
-			       min_t(unsigned int, bytes - i * PAGE_SIZE,
+		__bio_add_page(&r->bio, pages[i],
+			       min_t(unsigned int, r->bytes - i * PAGE_SIZE,
 				     PAGE_SIZE), 0);
-	ret = submit_bio_wait(&bio);
-	bio_uninit(&bio);
-	return ret;
+	r->sec = leg == BM_SECONDARY;
+	/*
+	 * The bio's own counts, dropped by its completion.  The caller holds
+	 * one of each already, so that neither a destroy nor a detach can
+	 * have got past them.
+	 */
+	if (r->sec)
+		atomic_inc(&m->sec_inflight);
+	atomic_inc(&m->inflight);
+	r->finished = false;
+	reinit_completion(&r->done);
+	kref_get(&r->ref);
+	submit_bio(&r->bio);
+	if (!wait_for_completion_io_timeout(&r->done, BM_REPAIR_IO_TIMEOUT))
+		return -ETIMEDOUT;
+	return blk_status_to_errno(r->status);
+}
+
+/*
+ * The primary write timed out.  If it is still in flight, fence its
+ * range: I/O may go on, but no write there until it has landed.
+ */
+static void bm_repair_fence(struct bm_repair *r)
+{
+	struct blkmirror *m = r->m;
+
+	spin_lock_irq(&m->lock);
+	if (!r->finished)
+		WRITE_ONCE(m->fence, r);
+	spin_unlock_irq(&m->lock);
+}
+
+/* Does @bio write where a repair that was given up on still writes?  @lock. */
+static bool bm_fenced_locked(struct blkmirror *m, struct bio *bio)
+{
+	struct bm_repair *r = m->fence;
+	sector_t start = bio->bi_iter.bi_sector;
+
+	return r && bio_sectors(bio) &&
+	       start < r->sector + (r->bytes >> SECTOR_SHIFT) &&
+	       r->sector < bio_end_sector(bio);
 }
 
 /*
@@ -743,18 +917,20 @@ static int bm_repair_io(struct block_device *bdev, blk_opf_t opf,
  * now reads back the secondary's data; else an error, with *@what saying
  * which step failed.
  */
-static int bm_repair_chunk(struct blkmirror *m, sector_t sector,
-			   unsigned int bytes, struct page **data,
-			   struct page **check, const char **what)
+static int bm_repair_chunk(struct blkmirror *m, struct bm_repair *r,
+			   const char **what)
 {
-	struct block_device *p, *s;
 	unsigned int i;
-	bool synced;
+	bool synced, fenced;
 	int ret;
 
 	/* Not worth holding I/O for: checked again once it is held. */
 	if (READ_ONCE(m->state) != BLKMIRROR_STATE_SYNCED) {
 		*what = "the mirror is no longer in sync";
+		return -EAGAIN;
+	}
+	if (READ_ONCE(m->fence)) {
+		*what = "an earlier repair write is still outstanding";
 		return -EAGAIN;
 	}
 	mutex_lock(&m->quiesce_mutex);
@@ -774,43 +950,54 @@ static int bm_repair_chunk(struct blkmirror *m, sector_t sector,
 	}
 	spin_lock_irq(&m->lock);
 	synced = m->state == BLKMIRROR_STATE_SYNCED;
-	if (synced)
+	fenced = m->fence;
+	if (synced && !fenced)
 		atomic_inc(&m->sec_inflight);	/* a detach waits for it */
 	spin_unlock_irq(&m->lock);
-	if (!synced) {
-		*what = "the mirror is no longer in sync";
+	if (!synced || fenced) {
+		*what = fenced ? "an earlier repair write is still outstanding" :
+				 "the mirror is no longer in sync";
 		ret = -EAGAIN;
 		goto resume;
 	}
-	p = m->legs[BM_PRIMARY].bdev;
-	s = m->legs[BM_SECONDARY].bdev;
-	if (bm_unreadable_overlaps(m, sector, sector + (bytes >> SECTOR_SHIFT))) {
+	if (bm_unreadable_overlaps(m, r->sector,
+				   r->sector + (r->bytes >> SECTOR_SHIFT))) {
 		*what = "the secondary has no copy here";
 		ret = -EAGAIN;
 		goto put_sec;
 	}
 
-	ret = bm_repair_io(s, REQ_OP_READ, sector, data, bytes);
+	ret = bm_repair_io(r, BM_SECONDARY, REQ_OP_READ, r->data);
 	if (ret) {
-		*what = "secondary read failed";
-		atomic64_inc(&m->legs[BM_SECONDARY].stats.read_errors);
+		*what = ret == -ETIMEDOUT ? "secondary read timed out" :
+					    "secondary read failed";
+		if (ret != -ETIMEDOUT)
+			atomic64_inc(&m->legs[BM_SECONDARY].stats.read_errors);
 		goto put_sec;
 	}
-	ret = bm_repair_io(p, REQ_OP_WRITE, sector, data, bytes);
+	ret = bm_repair_io(r, BM_PRIMARY, REQ_OP_WRITE, r->data);
+	if (ret == -ETIMEDOUT) {
+		*what = "primary write timed out; writes to the range wait for it";
+		bm_repair_fence(r);
+		goto put_sec;
+	}
 	if (ret) {
+		/* Counted: it is the primary's error, whoever asked. */
 		*what = "primary write failed";
 		atomic64_inc(&m->legs[BM_PRIMARY].stats.write_errors);
 		goto put_sec;
 	}
-	ret = bm_repair_io(p, REQ_OP_READ, sector, check, bytes);
+	ret = bm_repair_io(r, BM_PRIMARY, REQ_OP_READ, r->check);
 	if (ret) {
-		*what = "primary read-back failed";
-		atomic64_inc(&m->legs[BM_PRIMARY].stats.read_errors);
+		*what = ret == -ETIMEDOUT ? "primary read-back timed out" :
+					    "primary read-back failed";
+		if (ret != -ETIMEDOUT)
+			atomic64_inc(&m->legs[BM_PRIMARY].stats.read_errors);
 		goto put_sec;
 	}
-	for (i = 0; i < DIV_ROUND_UP(bytes, PAGE_SIZE); i++) {
-		if (memcmp(page_address(data[i]), page_address(check[i]),
-			   min_t(unsigned int, bytes - i * PAGE_SIZE,
+	for (i = 0; i < DIV_ROUND_UP(r->bytes, PAGE_SIZE); i++) {
+		if (memcmp(page_address(r->data[i]), page_address(r->check[i]),
+			   min_t(unsigned int, r->bytes - i * PAGE_SIZE,
 				 PAGE_SIZE))) {
 			*what = "primary read back other data";
 			ret = -EIO;
@@ -829,17 +1016,28 @@ out:
 
 /* Rewrite [@sector, +@sectors) on the primary, chunk by chunk. */
 static void bm_repair_range(struct blkmirror *m, sector_t sector,
-			    unsigned int sectors, struct page **data,
-			    struct page **check)
+			    unsigned int sectors)
 {
 	const unsigned int chunk = BM_REPAIR_PAGES * PAGE_SIZE >> SECTOR_SHIFT;
-	const char *what = "";
+	const char *what = "no memory";
 	sector_t s = sector, end = sector + sectors;
 	int ret = 0;
 
-	for (; s < end && !ret; s += chunk)
-		ret = bm_repair_chunk(m, s, min_t(sector_t, end - s, chunk)
-				      << SECTOR_SHIFT, data, check, &what);
+	while (s < end && !ret) {
+		struct bm_repair *r = bm_repair_alloc(m);
+
+		if (!r) {
+			ret = -ENOMEM;
+			break;
+		}
+		init_completion(&r->done);
+		r->sector = s;
+		r->bytes = min_t(sector_t, end - s, chunk) << SECTOR_SHIFT;
+		ret = bm_repair_chunk(m, r, &what);
+		/* A bio still in flight holds its own reference. */
+		kref_put(&r->ref, bm_repair_release);
+		s += chunk;
+	}
 	if (!ret) {
 		/* No leg paths: a switch may free them once we are done. */
 		pr_info_ratelimited("blkmirror: %s: read repair of sectors %llu+%u on primary: repaired from the secondary\n",
@@ -854,15 +1052,7 @@ static void bm_repair_range(struct blkmirror *m, sector_t sector,
 void bm_repair_workfn(struct work_struct *work)
 {
 	struct blkmirror *m = container_of(work, struct blkmirror, repair_work);
-	struct page *data[BM_REPAIR_PAGES] = {}, *check[BM_REPAIR_PAGES] = {};
-	bool nomem = false;
-	unsigned int i;
 
-	for (i = 0; i < BM_REPAIR_PAGES && !nomem; i++) {
-		data[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
-		check[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
-		nomem = !data[i] || !check[i];
-	}
 	for (;;) {
 		sector_t sector;
 		unsigned int sectors;
@@ -877,18 +1067,6 @@ void bm_repair_workfn(struct work_struct *work)
 		sectors = m->repairs[m->nr_repairs].sectors;
 		spin_unlock_irq(&m->lock);
 
-		if (nomem) {
-			pr_info_ratelimited("blkmirror: %s: read repair of sectors %llu+%u on primary: not repaired (no memory)\n",
-					    m->name, (unsigned long long)sector,
-					    sectors);
-			continue;
-		}
-		bm_repair_range(m, sector, sectors, data, check);
-	}
-	for (i = 0; i < BM_REPAIR_PAGES; i++) {
-		if (data[i])
-			__free_page(data[i]);
-		if (check[i])
-			__free_page(check[i]);
+		bm_repair_range(m, sector, sectors);
 	}
 }

@@ -100,10 +100,10 @@ destroy_wq:
 /*
  * Every mirror holds a module reference, so by the time we get here the
  * registry is empty: there is nothing to tear down but the interfaces.
- * A teardown drops its reference, and a disk that outlived its destroy
- * is freed, from work items on bm_wq that are still returning through
- * our code: bm_exit_disks() waits for the last free, and destroying the
- * workqueue then waits for every item to return.
+ * A teardown frees its mirror and then drops its reference from a work
+ * item on bm_wq that still returns through our code: destroying the
+ * workqueue waits for it.  A disk that outlived its mirror (open during
+ * a forced destroy) runs none of our code when it is freed.
  */
 static void __exit bm_exit(void)
 {
