@@ -57,7 +57,7 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 					       m->region_bytes;
 	struct bm_window win;
 	u32 old_region;
-	u64 old_rate;
+	u64 old_rate, old_min_rate;
 	dev_t devt;
 	int ret;
 
@@ -108,6 +108,7 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	/* The copy is sized by the region; a failed start leaves them as they were. */
 	old_region = m->region_bytes;
 	old_rate = READ_ONCE(m->max_rate);
+	old_min_rate = READ_ONCE(m->min_rate);
 	m->region_bytes = region_bytes;
 	if (args->have_rate) {
 		WRITE_ONCE(m->max_rate, args->max_rate);
@@ -117,6 +118,7 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	if (ret) {
 		m->region_bytes = old_region;
 		WRITE_ONCE(m->max_rate, old_rate);
+		WRITE_ONCE(m->min_rate, old_min_rate);
 		goto unlink;
 	}
 	/* A secondary that checksums data in flight needs stable pages now. */

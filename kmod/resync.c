@@ -89,7 +89,6 @@ struct bm_resync {
 
 	/* Thread only: throttle and rate measurement. */
 	u64 throttle_rate;
-	bool throttle_busy;
 	u64 throttle_start_ns;
 	u64 throttle_bytes;
 	u64 sample_ns;
@@ -417,10 +416,13 @@ static unsigned long bm_throttle(struct bm_resync *rs, u64 now)
 	if (busy && (!max_rate || min_rate < max_rate))
 		limit = min_rate;
 	WRITE_ONCE(m->yielding, busy && limit != max_rate);
-	if (limit != rs->throttle_rate || busy != rs->throttle_busy) {
-		/* A new limit applies from now on, not retroactively. */
+	/*
+	 * A new limit applies from now on, not retroactively.  Only a new
+	 * limit: a busy flip that keeps it (a cap below the floor) must not
+	 * forget the bytes already owed, or every flip admits a region.
+	 */
+	if (limit != rs->throttle_rate) {
 		rs->throttle_rate = limit;
-		rs->throttle_busy = busy;
 		rs->throttle_start_ns = now;
 		rs->throttle_bytes = 0;
 	}
