@@ -277,56 +277,49 @@ TOPN=0
 
 # ------------------------------------------------------------ host unit tests
 
-if [ $UNIT -eq 1 ]; then
+# host_subtest NAME LOG RC [LOG...]: a host-side TAP log as a KTAP
+# subtest, counted: a non-zero RC with no "not ok" line is a failure of
+# its own; lines a tool left unnumbered get their number; the LOGs after
+# RC are named with LOG when it failed.
+host_subtest() {
+	_n=$1 _log=$2 _rc=$3
+	shift 3
+	_p=$(grep -c '^ok ' "$_log")
+	_s=$(grep -c '^ok .*# *SKIP' "$_log")
+	_f=$(grep -c '^not ok ' "$_log")
+	if [ "$_rc" -ne 0 ] && [ "$_f" -eq 0 ]; then
+		echo "not ok - $_n exited $_rc" >>"$_log"
+		_f=1
+	fi
 	TOPN=$((TOPN + 1))
-	make -s -C "$BM_TOP/ctl" check WERROR=1 >"$OUT/ctl-unit.log" 2>&1
-	urc=$?
-	up=$(grep -c '^ok ' "$OUT/ctl-unit.log")
-	us=$(grep -c '^ok .*# *SKIP' "$OUT/ctl-unit.log")
-	uf=$(grep -c '^not ok ' "$OUT/ctl-unit.log")
-	if [ $urc -ne 0 ] && [ "$uf" -eq 0 ]; then
-		echo "not ok - make -C ctl check exited $urc" >>"$OUT/ctl-unit.log"
-		uf=1
-	fi
 	echo "    KTAP version 1"
-	echo "    # Subtest: host/ctl-unit"
-	sed 's/^/    /' "$OUT/ctl-unit.log"
-	PASS=$((PASS + up - us)) SKIP=$((SKIP + us)) FAIL=$((FAIL + uf))
-	if [ "$uf" -eq 0 ]; then
-		echo "ok $TOPN host/ctl-unit"
+	echo "    # Subtest: $_n"
+	awk '/^(not )?ok / { n++ }
+		/^(not )?ok - / { sub(/ok -/, "ok " n " -") }
+		{ print "    " $0 }' "$_log"
+	PASS=$((PASS + _p - _s)) SKIP=$((SKIP + _s)) FAIL=$((FAIL + _f))
+	if [ "$_f" -eq 0 ]; then
+		echo "ok $TOPN $_n"
 	else
-		echo "not ok $TOPN host/ctl-unit"
-		FAILED_LOGS="$FAILED_LOGS $OUT/ctl-unit.log"
+		echo "not ok $TOPN $_n"
+		FAILED_LOGS="$FAILED_LOGS $_log $*"
 	fi
+}
+
+if [ $UNIT -eq 1 ]; then
+	make -s -C "$BM_TOP/ctl" check WERROR=1 >"$OUT/ctl-unit.log" 2>&1
+	host_subtest host/ctl-unit "$OUT/ctl-unit.log" $?
 fi
 
-# host/install: make install and uninstall into a DESTDIR, counted the same way.
+# host/install: make install and uninstall into a DESTDIR.
 if [ $INSTALL -eq 1 ]; then
-	TOPN=$((TOPN + 1))
 	sh "$BM_TESTS/install.sh" "$BM_TOP" "$OUT" >"$OUT/install-test.log" 2>&1
-	irc=$?
-	ip=$(grep -c '^ok ' "$OUT/install-test.log")
-	if_=$(grep -c '^not ok ' "$OUT/install-test.log")
-	if [ $irc -ne 0 ] && [ "$if_" -eq 0 ]; then
-		echo "not ok - tests/install.sh exited $irc" >>"$OUT/install-test.log"
-		if_=1
-	fi
-	echo "    KTAP version 1"
-	echo "    # Subtest: host/install"
-	sed 's/^/    /' "$OUT/install-test.log"
-	PASS=$((PASS + ip)) FAIL=$((FAIL + if_))
-	if [ "$if_" -eq 0 ]; then
-		echo "ok $TOPN host/install"
-	else
-		echo "not ok $TOPN host/install"
-		FAILED_LOGS="$FAILED_LOGS $OUT/install-test.log $OUT/install.log"
-	fi
+	host_subtest host/install "$OUT/install-test.log" $? "$OUT/install.log"
 fi
 
 # host/ynl-spec: uapi/blkmirror.yaml against the kernel's YNL schema and
-# library (tests/ynl/spec.py), counted the same way.
+# library (tests/ynl/spec.py).
 if [ $YNLSPEC -eq 1 ]; then
-	TOPN=$((TOPN + 1))
 	if [ -n "$BM_YNL_DIR" ]; then
 		/usr/bin/python3 "$BM_TESTS/ynl/spec.py" "$BM_YNL_DIR" "$BM_TOP/uapi/blkmirror.yaml" \
 			>"$OUT/ynl-spec.log" 2>&1
@@ -338,23 +331,7 @@ if [ $YNLSPEC -eq 1 ]; then
 		} >"$OUT/ynl-spec.log"
 		yrc=1
 	fi
-	yp=$(grep -c '^ok ' "$OUT/ynl-spec.log")
-	yf=$(grep -c '^not ok ' "$OUT/ynl-spec.log")
-	if [ $yrc -ne 0 ] && [ "$yf" -eq 0 ]; then
-		echo "not ok - tests/ynl/spec.py exited $yrc" >>"$OUT/ynl-spec.log"
-		yf=1
-	fi
-	echo "    KTAP version 1"
-	echo "    # Subtest: host/ynl-spec"
-	awk '/^(not )?ok / { n++; sub(/^not ok/, "not ok " n); if ($1 == "ok") sub(/^ok/, "ok " n) }
-		{ print "    " $0 }' "$OUT/ynl-spec.log"
-	PASS=$((PASS + yp)) FAIL=$((FAIL + yf))
-	if [ "$yf" -eq 0 ]; then
-		echo "ok $TOPN host/ynl-spec"
-	else
-		echo "not ok $TOPN host/ynl-spec"
-		FAILED_LOGS="$FAILED_LOGS $OUT/ynl-spec.log"
-	fi
+	host_subtest host/ynl-spec "$OUT/ynl-spec.log" $yrc
 fi
 
 [ -n "$(echo $SUITES)" ] || [ $DKMS -eq 1 ] || finish
