@@ -39,20 +39,27 @@ static const struct {
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+static void __attribute__((format(printf, 4, 0)))
+conf_vsay(struct mctl_conf *c, unsigned int line, const char *what, const char *fmt,
+	  va_list ap)
+{
+	if (c->quiet)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "%s:%u: %s", c->file, line, what);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void __attribute__((format(printf, 3, 4)))
 conf_error(struct mctl_conf *c, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	c->errors++;
-	if (c->quiet)
-		return;
-	fflush(stdout);
-	fprintf(stderr, "%s:%u: ", c->file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	conf_vsay(c, line, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Said, not counted: the line still comes up. */
@@ -61,14 +68,9 @@ conf_warn(struct mctl_conf *c, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->quiet)
-		return;
-	fflush(stdout);
-	fprintf(stderr, "%s:%u: warning: ", c->file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	conf_vsay(c, line, "warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /*
