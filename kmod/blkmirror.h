@@ -195,9 +195,13 @@ struct blkmirror {
 	struct mutex quiesce_mutex;
 	/*
 	 * Under @lock: a repair write to the primary given up on while still
-	 * in flight, and the writes over its range that wait for it.
+	 * in flight, and the writes over its range that wait for it; and how
+	 * many repair I/Os, reads too, were given up on and are still in
+	 * flight.  Each holds a count in ->inflight, so a repair that
+	 * started meanwhile could never drain: it is not tried.
 	 */
 	struct bm_repair *fence;
+	unsigned int repairs_stuck;
 	struct bio_list fenced;
 	struct work_struct fence_work;
 	unsigned int nr_repairs;

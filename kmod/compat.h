@@ -127,26 +127,43 @@ static inline void bm_disk_set_cache(struct gendisk *disk, bool wc, bool fua)
 }
 
 /*
- * Before 6.11 the queue flags are not stacked with the limits.  A leg that
- * checksums data in flight needs stable pages from whoever writes through
- * us; and we are non-rotational only if both legs are, since writes go to
- * both.  From 6.11 blk_stack_limits() inherits both features.
+ * A leg that checksums data in flight needs stable pages from whoever
+ * writes through us; and we are non-rotational only if both legs are,
+ * since writes go to both.  At allocation blk_stack_limits() inherits both
+ * on 6.11+; a leg that comes later (attach) or goes (switch) changes them
+ * on a disk in use, so they are set here on every kernel: queue flags
+ * before 6.11, queue_limits features from 6.11 (commit 1a02f3a73f8c,
+ * "block: move the stable_writes flag to queue_limits").  A filesystem
+ * mounted already keeps what it saw at mount, as on any other stacked
+ * device whose table changes.
  */
-static inline void bm_disk_stack_flags(struct gendisk *disk,
-				       struct block_device *p,
-				       struct block_device *s)
+static inline int bm_disk_stack_flags(struct gendisk *disk,
+				      struct block_device *p,
+				      struct block_device *s)
 {
-#if !defined(HAVE_BLK_FEAT_WRITE_CACHE)
 	struct request_queue *q = disk->queue;
+	bool stable = bdev_stable_writes(p) || bdev_stable_writes(s);
+	bool rot = !bdev_nonrot(p) || !bdev_nonrot(s);
+#if defined(HAVE_BLK_FEAT_WRITE_CACHE)
+	struct queue_limits lim;
 
-	if (blk_queue_stable_writes(bdev_get_queue(p)) ||
-	    blk_queue_stable_writes(bdev_get_queue(s)))
+	lim = queue_limits_start_update(q);
+	lim.features &= ~(BLK_FEAT_STABLE_WRITES | BLK_FEAT_ROTATIONAL);
+	if (stable)
+		lim.features |= BLK_FEAT_STABLE_WRITES;
+	if (rot)
+		lim.features |= BLK_FEAT_ROTATIONAL;
+	return queue_limits_commit_update(q, &lim);
+#else
+	if (stable)
 		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
-	if (blk_queue_nonrot(bdev_get_queue(p)) &&
-	    blk_queue_nonrot(bdev_get_queue(s)))
-		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
 	else
+		blk_queue_flag_clear(QUEUE_FLAG_STABLE_WRITES, q);
+	if (rot)
 		blk_queue_flag_clear(QUEUE_FLAG_NONROT, q);
+	else
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	return 0;
 #endif
 }
 

@@ -32,7 +32,12 @@ static const char *const bm_leg_names[BM_NR_LEGS] = {
  * no mirror rather than a freed one.  The disk has no ->free_disk: on
  * 6.1 blkdev_put() drops our module reference before its last
  * put_device(), so the disk's release may run while the module exits,
- * and nothing of ours may run there.
+ * and no function of ours may run there.  What remains is the block
+ * layer's own: disk_release() still reads ->free_disk through
+ * disk->fops, our rodata, after that module_put(); an opener preempted
+ * between the two while rmmod completes would fault.  md and dm have
+ * the same window; it needs a forced destroy of an open mirror and an
+ * unload within it.
  */
 static DEFINE_MUTEX(bm_open_mutex);
 
@@ -366,6 +371,7 @@ static int bm_alloc_gendisk(struct blkmirror *m)
 	struct block_device *s = m->legs[BM_SECONDARY].bdev;
 	struct queue_limits lim;
 	struct gendisk *disk;
+	int ret;
 
 	bm_build_limits(m, &lim);
 	disk = bm_alloc_disk(&lim);
@@ -383,7 +389,11 @@ static int bm_alloc_gendisk(struct blkmirror *m)
 	set_disk_ro(disk, m->legs[BM_PRIMARY].read_only);
 	bm_disk_set_cache(disk, true, true);
 	bm_disk_set_io_stat(disk);
-	bm_disk_stack_flags(disk, p, s ?: p);
+	ret = bm_disk_stack_flags(disk, p, s ?: p);
+	if (ret) {
+		put_disk(disk);
+		return ret;
+	}
 	m->disk = disk;
 	return 0;
 }

@@ -692,7 +692,9 @@ int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout)
  * each of the three I/Os waits BM_REPAIR_IO_TIMEOUT at most, and the
  * repair then lets I/O go.  The bio stays in flight, so it owns what it
  * uses (struct bm_repair, its counts in ->inflight and ->sec_inflight).
- * A read given up on changes nothing.  A write given up on may still
+ * A read given up on changes nothing, but its count in ->inflight would
+ * keep every later repair from draining: none is tried until it lands
+ * (->repairs_stuck).  A write given up on may still
  * land, and would undo any later write to its range that overtook it:
  * until it completes, writes over that range wait (->fence, ->fenced),
  * and no other repair starts.  Reads of the range meanwhile see either
@@ -759,6 +761,7 @@ struct bm_repair {
 	blk_status_t status;
 	bool sec;			/* the bio in flight is counted in sec_inflight */
 	bool finished;			/* m->lock: the bio in flight completed */
+	bool given_up;			/* m->lock: counted in m->repairs_stuck */
 	sector_t sector;
 	unsigned int bytes;
 	struct page *data[BM_REPAIR_PAGES];
@@ -833,6 +836,8 @@ static void bm_repair_endio(struct bio *bio)
 	bio_uninit(bio);
 	spin_lock_irqsave(&m->lock, flags);
 	r->finished = true;
+	if (r->given_up)
+		WRITE_ONCE(m->repairs_stuck, m->repairs_stuck - 1);
 	lift = m->fence == r;
 	if (lift)
 		WRITE_ONCE(m->fence, NULL);
@@ -882,8 +887,15 @@ static int bm_repair_io(struct bm_repair *r, int leg, blk_opf_t opf,
 	reinit_completion(&r->done);
 	kref_get(&r->ref);
 	submit_bio(&r->bio);
-	if (!wait_for_completion_io_timeout(&r->done, BM_REPAIR_IO_TIMEOUT))
+	if (!wait_for_completion_io_timeout(&r->done, BM_REPAIR_IO_TIMEOUT)) {
+		spin_lock_irq(&m->lock);
+		if (!r->finished) {
+			r->given_up = true;
+			WRITE_ONCE(m->repairs_stuck, m->repairs_stuck + 1);
+		}
+		spin_unlock_irq(&m->lock);
 		return -ETIMEDOUT;
+	}
 	return blk_status_to_errno(r->status);
 }
 
@@ -921,7 +933,7 @@ static int bm_repair_chunk(struct blkmirror *m, struct bm_repair *r,
 			   const char **what)
 {
 	unsigned int i;
-	bool synced, fenced;
+	bool synced, stuck;
 	int ret;
 
 	/* Not worth holding I/O for: checked again once it is held. */
@@ -929,8 +941,8 @@ static int bm_repair_chunk(struct blkmirror *m, struct bm_repair *r,
 		*what = "the mirror is no longer in sync";
 		return -EAGAIN;
 	}
-	if (READ_ONCE(m->fence)) {
-		*what = "an earlier repair write is still outstanding";
+	if (READ_ONCE(m->repairs_stuck)) {
+		*what = "an earlier repair I/O is still outstanding";
 		return -EAGAIN;
 	}
 	mutex_lock(&m->quiesce_mutex);
@@ -950,13 +962,13 @@ static int bm_repair_chunk(struct blkmirror *m, struct bm_repair *r,
 	}
 	spin_lock_irq(&m->lock);
 	synced = m->state == BLKMIRROR_STATE_SYNCED;
-	fenced = m->fence;
-	if (synced && !fenced)
+	stuck = m->repairs_stuck;
+	if (synced && !stuck)
 		atomic_inc(&m->sec_inflight);	/* a detach waits for it */
 	spin_unlock_irq(&m->lock);
-	if (!synced || fenced) {
-		*what = fenced ? "an earlier repair write is still outstanding" :
-				 "the mirror is no longer in sync";
+	if (!synced || stuck) {
+		*what = stuck ? "an earlier repair I/O is still outstanding" :
+				"the mirror is no longer in sync";
 		ret = -EAGAIN;
 		goto resume;
 	}

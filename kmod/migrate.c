@@ -114,15 +114,25 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 		WRITE_ONCE(m->max_rate, args->max_rate);
 		WRITE_ONCE(m->min_rate, args->min_rate);
 	}
+	/*
+	 * A secondary that checksums data in flight needs stable pages before
+	 * the first write reaches it.
+	 */
+	ret = bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
+	if (ret) {
+		bm_extack(extack,
+			  "mirror %s: the queue features of %s were not taken (error %d); nothing changed",
+			  m->name, s->path, ret);
+		goto unlink;
+	}
 	ret = bm_resync_start(m);
 	if (ret) {
 		m->region_bytes = old_region;
 		WRITE_ONCE(m->max_rate, old_rate);
 		WRITE_ONCE(m->min_rate, old_min_rate);
+		bm_disk_stack_flags(m->disk, p->bdev, p->bdev);
 		goto unlink;
 	}
-	/* A secondary that checksums data in flight needs stable pages now. */
-	bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 
 	/*
 	 * From here writes are routed by the window.  Those still in flight
@@ -232,7 +242,10 @@ static void bm_restack_limits(struct blkmirror *m)
 	if (ret)
 		pr_warn("blkmirror: %s: the limits of %s were not taken (error %d); the old ones stay\n",
 			m->name, m->legs[BM_PRIMARY].path, ret);
-	bm_disk_stack_flags(m->disk, p, p);
+	ret = bm_disk_stack_flags(m->disk, p, p);
+	if (ret)
+		pr_warn("blkmirror: %s: the queue features of %s were not taken (error %d); the old ones stay\n",
+			m->name, m->legs[BM_PRIMARY].path, ret);
 }
 
 int bm_switch_begin(struct blkmirror *m, bool force,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# CHECK: the mirror passes up its legs' stable_writes (either leg: a leg that checksums data in flight needs stable pages) and is non-rotational only when both legs are (issue 9, bug 7)
+# CHECK: the mirror passes up its legs' stable_writes (either leg: a leg that checksums data in flight needs stable pages) and is non-rotational only when both legs are, at create, attach and switch (issue 9, bug 7; attach on 6.11+ from a review)
 . /tests/lib.sh
 . /tests/cases/faults/faults.inc
 
@@ -21,4 +21,26 @@ echo 0 >/sys/block/ram0/queue/rotational || fail "cannot clear ram0's rotational
 dev=$(make_mirror m /dev/ram0 /dev/ram1)
 assert_eq 0 "$(q "$dev" stable_writes)" "stable_writes of the mirror, no leg with stable writes"
 assert_eq 0 "$(q "$dev" rotational)" "rotational of the mirror, both legs non-rotational"
+must mirrorctl destroy m
+
+# Attach and switch change the legs of a disk in use: the secondary's
+# needs reach the mirror before its first write, and after a switch the
+# mirror is what its one leg is.  (On 6.11+ attach took nothing from the
+# secondary: only allocation stacked the features.)
+dev=$(make_mirror m /dev/ram0)
+assert_eq 0 "$(q "$dev" stable_writes)" "stable_writes of a single-leg mirror on ram0"
+assert_eq 0 "$(q "$dev" rotational)" "rotational of a single-leg mirror on ram0"
+echo 1 >/sys/block/ram1/queue/stable_writes || fail "cannot set ram1's stable_writes"
+echo 1 >/sys/block/ram1/queue/rotational || fail "cannot set ram1's rotational"
+must mirrorctl attach m /dev/ram1 --wait
+assert_eq 1 "$(q "$dev" stable_writes)" "stable_writes after attaching a secondary with stable writes"
+assert_eq 1 "$(q "$dev" rotational)" "rotational after attaching a rotational secondary"
+must mirrorctl switch m
+assert_eq 1 "$(q "$dev" stable_writes)" "stable_writes after switching onto it"
+assert_eq 1 "$(q "$dev" rotational)" "rotational after switching onto it"
+echo 0 >/sys/block/ram0/queue/stable_writes || fail "cannot clear ram0's stable_writes"
+must mirrorctl attach m /dev/ram0 --wait
+must mirrorctl switch m
+assert_eq 0 "$(q "$dev" stable_writes)" "stable_writes after switching back onto ram0"
+assert_eq 0 "$(q "$dev" rotational)" "rotational after switching back onto ram0"
 must mirrorctl destroy m
