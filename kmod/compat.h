@@ -143,8 +143,10 @@ static inline int bm_disk_stack_flags(struct gendisk *disk,
 {
 	struct request_queue *q = disk->queue;
 	bool stable = bdev_stable_writes(p) || bdev_stable_writes(s);
-	bool rot = !bdev_nonrot(p) || !bdev_nonrot(s);
 #if defined(HAVE_BLK_FEAT_WRITE_CACHE)
+	/* Read as a feature: bdev_nonrot() became bdev_rot() in 7.x. */
+	bool rot = (bdev_get_queue(p)->limits.features |
+		    bdev_get_queue(s)->limits.features) & BLK_FEAT_ROTATIONAL;
 	struct queue_limits lim;
 
 	lim = queue_limits_start_update(q);
@@ -155,6 +157,8 @@ static inline int bm_disk_stack_flags(struct gendisk *disk,
 		lim.features |= BLK_FEAT_ROTATIONAL;
 	return queue_limits_commit_update(q, &lim);
 #else
+	bool rot = !bdev_nonrot(p) || !bdev_nonrot(s);
+
 	if (stable)
 		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES, q);
 	else
