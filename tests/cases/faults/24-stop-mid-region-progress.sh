@@ -87,14 +87,20 @@ done
 [ -n "$T" ] || fail "no blkmirror copy thread"
 
 sec_copied() { [ "$(stat_of m secondary copy_bytes)" = "$1" ]; }
-# dm_stat NAME FIELD: FIELD of /sys/block/dm-N/stat (1: reads completed,
-# 5: writes completed; counted as each bio completes, before its caller
-# is told).
-dm_stat() {
-	_mi=$(dmsetup info -c --noheadings -o minor "$1") || return 1
-	awk -v f="$2" '{ print $f }' /sys/block/dm-$((_mi))/stat
+# dm_sysstat NAME: its /sys/block/dm-N/stat.  stat_is FILE FIELD VALUE:
+# field 1 counts reads completed, 5 writes completed (as each bio
+# completes, before its caller is told).  No fork: the thread waits in D
+# meanwhile, and on the debug kernel every process costs seconds.
+dm_sysstat() {
+	_mi=$(dmsetup info -c --noheadings -o minor "$1") || fail "no minor for $1"
+	echo /sys/block/dm-$((_mi))/stat
 }
-dm_stat_is() { [ "$(dm_stat "$1" "$2")" = "$3" ]; }
+stat_is() {
+	read -r _s1 _s2 _s3 _s4 _s5 _rest <"$1" || return 1
+	eval "[ \"\$_s$2\" = \"\$3\" ]"
+}
+px_stat=$(dm_sysstat pxhold)
+slow_stat=$(dm_sysstat slow)
 stacks() {
 	for _p in "$@"; do
 		echo "[$_p $(cat /proc/$_p/comm 2>/dev/null)] $(tr '\n' ' ' </proc/$_p/stack 2>/dev/null)"
@@ -130,13 +136,13 @@ wait_until 30 in_state $T D || fail "the copy thread does not wait on its claim:
 grep -q blk_mq_get_tag /proc/$T/stack && fail "the copy thread waits on a tag, not on its claim: $(stacks $T)"
 # X's read completes, then A's write: both wait on the thread's list.
 # Neither device saw any other I/O of its kind: one completion each.
-assert_eq 0 "$(dm_stat pxhold 1)" "reads completed on pxhold before its read is let go"
-assert_eq 0 "$(dm_stat slow 5)" "writes completed on slow before its write is let go"
+stat_is "$px_stat" 1 0 || fail "pxhold completed a read already: $(cat "$px_stat")"
+stat_is "$slow_stat" 5 0 || fail "slow completed a write already: $(cat "$slow_stat")"
 dmsetup suspend pxhold || fail "suspend pxhold (sends the held read)"
 dmsetup resume pxhold || fail "resume pxhold"
-wait_until 30 dm_stat_is pxhold 1 1 || fail "region 2's read did not complete: $(dmsetup status pxhold)"
+wait_until 30 stat_is "$px_stat" 1 1 || fail "region 2's read did not complete: $(cat "$px_stat")"
 dmsetup resume slow || fail "resume slow"
-wait_until 30 dm_stat_is slow 5 1 || fail "region 1's held write did not complete: $(cat /sys/block/dm-*/inflight | tr '\n' ' ')"
+wait_until 30 stat_is "$slow_stat" 5 1 || fail "region 1's held write did not complete: $(cat "$slow_stat")"
 # The thread slept through both.
 in_state $T D || fail "the copy thread left its claim early: $(stacks $T)"
 # The claim goes through; the thread reaps X and sleeps on the loop's tag.
