@@ -3,6 +3,8 @@
  * bmpattern - fast deterministic test data for block devices.
  *
  *   bmpattern write  DEV SEED [OFFSET LEN]   fill the range with the pattern
+ *   bmpattern pwrite DEV SEED [OFFSET LEN]   the same without the fsync: the
+ *                                            writes alone, no flush after
  *   bmpattern verify DEV SEED [OFFSET LEN]   exit 1 at the first mismatch
  *   bmpattern sum    DEV [OFFSET LEN]        print a 128-bit content hash
  *   bmpattern cmp    DEV1 DEV2 [OFFSET LEN]  exit 1 at the first difference
@@ -249,7 +251,7 @@ static void range_args(struct bm_dev *d, int argc, char **argv, int i,
 }
 
 static int cmd_write(struct bm_dev *d, uint64_t seed, uint64_t off,
-		     uint64_t len)
+		     uint64_t len, int sync)
 {
 	unsigned char *buf = buf_alloc(d->align);
 	struct walk w = { off, off + len, d->align, off };
@@ -261,7 +263,7 @@ static int cmd_write(struct bm_dev *d, uint64_t seed, uint64_t off,
 		pattern_fill(buf + (s0 - c0), seed, s0, s1 - s0);
 		full_pwrite(d, buf, c1 - c0, c0);
 	}
-	if (fsync(d->fd))
+	if (sync && fsync(d->fd))
 		die_io("fsync", d->path, 0);
 	free(buf);
 	return 0;
@@ -373,6 +375,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: bmpattern write  DEV SEED [OFFSET LEN]\n"
+		"       bmpattern pwrite DEV SEED [OFFSET LEN]\n"
 		"       bmpattern verify DEV SEED [OFFSET LEN]\n"
 		"       bmpattern sum    DEV [OFFSET LEN]\n"
 		"       bmpattern cmp    DEV1 DEV2 [OFFSET LEN]\n"
@@ -389,15 +392,17 @@ int main(int argc, char **argv)
 	if (argc < 3)
 		usage();
 	cmd = argv[1];
-	if (!strcmp(cmd, "write") || !strcmp(cmd, "verify")) {
-		int wr = !strcmp(cmd, "write");
+	if (!strcmp(cmd, "write") || !strcmp(cmd, "pwrite") ||
+	    !strcmp(cmd, "verify")) {
+		int wr = strcmp(cmd, "verify") != 0;
 
 		if (argc < 4 || argc > 6)
 			usage();
 		dev_open(&d, argv[2], wr);
 		range_args(&d, argc, argv, 4, &off, &len);
 		if (wr)
-			return cmd_write(&d, seed_of(argv[3]), off, len);
+			return cmd_write(&d, seed_of(argv[3]), off, len,
+					 !strcmp(cmd, "write"));
 		return cmd_verify(&d, seed_of(argv[3]), off, len);
 	}
 	if (!strcmp(cmd, "sum")) {
