@@ -105,6 +105,18 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	if (ret)
 		goto close;
 
+	/*
+	 * A secondary that checksums data in flight needs stable pages before
+	 * the first write reaches it.  Before the region and the rates
+	 * change: a refusal here leaves them as they were, as it says.
+	 */
+	ret = bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
+	if (ret) {
+		bm_extack(extack,
+			  "mirror %s: the queue features of %s were not taken (error %d); nothing changed",
+			  m->name, s->path, ret);
+		goto unlink;
+	}
 	/* The copy is sized by the region; a failed start leaves them as they were. */
 	old_region = m->region_bytes;
 	old_rate = READ_ONCE(m->max_rate);
@@ -113,17 +125,6 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	if (args->have_rate) {
 		WRITE_ONCE(m->max_rate, args->max_rate);
 		WRITE_ONCE(m->min_rate, args->min_rate);
-	}
-	/*
-	 * A secondary that checksums data in flight needs stable pages before
-	 * the first write reaches it.
-	 */
-	ret = bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
-	if (ret) {
-		bm_extack(extack,
-			  "mirror %s: the queue features of %s were not taken (error %d); nothing changed",
-			  m->name, s->path, ret);
-		goto unlink;
 	}
 	ret = bm_resync_start(m);
 	if (ret) {

@@ -21,8 +21,9 @@
  * reaches fail (/proc/thread-self/fail-nth; failslab on the debug
  * kernel): the kernel handles the request in the sender's context, so
  * only its own allocations and the send's count.  It prints "fail-nth N:
- * injected" or "fail-nth N: not reached" on stderr, and disarms the rest
- * before the reply is read.
+ * injected" or "fail-nth N: not reached (M sites)" on stderr, M being
+ * how many sites the send did reach (what is left of N says it), and
+ * disarms the rest before the reply is read.
  * Exit: 0 on success, 1 with "error -E (text): message" on a netlink
  * error, 2 on usage or socket trouble.
  */
@@ -229,6 +230,7 @@ static void disarm_fail_nth(void)
 {
 	char v[32] = "";
 	ssize_t n;
+	long left;
 
 	n = pread(fail_nth_fd, v, sizeof(v) - 1, 0);
 	if (n <= 0 || write(fail_nth_fd, "0", 1) != 1) {
@@ -236,8 +238,12 @@ static void disarm_fail_nth(void)
 		exit(2);
 	}
 	v[n] = 0;
-	fprintf(stderr, "fail-nth %ld: %s\n", fail_nth,
-		atoi(v) ? "not reached" : "injected");
+	left = atol(v);
+	if (left)
+		fprintf(stderr, "fail-nth %ld: not reached (%ld sites)\n",
+			fail_nth, fail_nth - left);
+	else
+		fprintf(stderr, "fail-nth %ld: injected\n", fail_nth);
 	close(fail_nth_fd);
 }
 
