@@ -11,7 +11,9 @@
 # When the plan has the udev suite: Debian's systemd-udevd and udevadm with
 # their libraries and the udev package's own rules, and the project's
 # dist/ (rules and units as in the tree) in /tests/dist.  Only then: they
-# are about 10 MB, and the other suites' guests have no udev.
+# are about 10 MB, and the other suites' guests have no udev.  When it has
+# the boot suite: udev as well, and systemd with the units a boot needs
+# and the project's files as `make install` installs them.
 # BLKMIRROR_EXTRA_ROOT=DIR overlays DIR's contents on the guest root (for
 # debugging tools or harness experiments).
 
@@ -72,7 +74,7 @@ if [ -f "$ynl/cli.py" ]; then
 	echo "${BM_YNL_DIR##*/}" >"$R/tests/ynl/SOURCE"
 fi
 
-if [ -e "$PLANDIR/udev" ]; then
+if [ -e "$PLANDIR/udev" ] || [ -e "$PLANDIR/boot" ]; then
 	cp -R "$T/../dist" "$R/tests/dist"
 	# udevadm is systemd-udevd as well, by the name it is run as.
 	[ -x /bin/udevadm ] || { echo "mkrun: no /bin/udevadm (apt-get install udev)" >&2; exit 1; }
@@ -86,6 +88,65 @@ if [ -e "$PLANDIR/udev" ]; then
 		mkdir -p "$R$(dirname "$l")"
 		cp -L "$l" "$R$l"
 	done
+fi
+
+# The boot suite: Debian's systemd as PID 1 (tests/README.md, "The boot
+# suite").  Its manager, journald, systemctl, journalctl, modules-load, the
+# fstab generator, util-linux mount (systemd runs /bin/mount, busybox's
+# there otherwise) with their libraries; only the units a boot to
+# multi-user.target needs here (the package's 258 would start services
+# of programs the guest has not), and their .wants links; and the
+# project's files as `make install` installs them (PREFIX=/usr, udev's
+# and systemd's directories from their pkg-config files).
+if [ -e "$PLANDIR/boot" ]; then
+	[ -x /lib/systemd/systemd ] || { echo "mkrun: no /lib/systemd/systemd (apt-get install systemd)" >&2; exit 1; }
+	sd_bins="/lib/systemd/systemd /lib/systemd/systemd-journald /lib/systemd/systemd-modules-load
+/lib/systemd/systemd-shutdown /lib/systemd/system-generators/systemd-fstab-generator
+/bin/systemctl /bin/journalctl /bin/mount /bin/umount"
+	sd_units="basic.target sysinit.target local-fs.target local-fs-pre.target multi-user.target
+sockets.target timers.target paths.target slices.target swap.target shutdown.target
+poweroff.target reboot.target halt.target final.target umount.target emergency.target
+rescue.target remote-fs.target remote-fs-pre.target
+systemd-journald.service systemd-journald.socket systemd-journald-dev-log.socket
+systemd-udevd.service systemd-udevd-control.socket systemd-udevd-kernel.socket
+systemd-udev-trigger.service systemd-modules-load.service"
+	for b in $sd_bins; do
+		mkdir -p "$R$(dirname "$b")"
+		rm -f "$R$b"
+		cp -L "$b" "$R$b"
+		ldd "$b" | awk '/=> \//{print $3}' | while read -r l; do
+			[ -e "$R$l" ] && continue
+			mkdir -p "$R$(dirname "$l")"
+			cp -L "$l" "$R$l"
+		done
+	done
+	U=/lib/systemd/system
+	mkdir -p "$R$U" "$R/etc/systemd/system" "$R/var/lib/systemd"
+	for u in $sd_units; do
+		cp "$U/$u" "$R$U/$u"
+	done
+	ln -s multi-user.target "$R$U/default.target"
+	for w in "$U"/*.wants/*; do
+		case " $(echo $sd_units) " in *" ${w##*/} "*) ;; *) continue ;; esac
+		mkdir -p "$R${w%/*}"
+		cp -P "$w" "$R$w"
+	done
+	# The systemd package's udev rules: 99-systemd.rules tags block
+	# devices for systemd (their .device units, SYSTEMD_WANTS).
+	cp /lib/udev/rules.d/99-systemd.rules "$R/lib/udev/rules.d/"
+	cp -L /etc/os-release "$R/etc/os-release"
+	ln -s /run "$R/var/run"
+	# Groups the udev rules name (no user database otherwise).
+	for g in tty:5 disk:6 lp:7 kmem:15 dialout:20 cdrom:24 floppy:25 tape:26 \
+		audio:29 video:44 systemd-journal:101 input:105 kvm:106 render:107 sgx:108; do
+		echo "${g%:*}:x:${g#*:}:"
+	done >>"$R/etc/group"
+	inst=$stage/install
+	make -s -C "$T/.." install DESTDIR="$inst" PREFIX=/usr >"$stage/install.log" 2>&1 ||
+		{ cat "$stage/install.log" >&2; echo "mkrun: make install failed" >&2; exit 1; }
+	rm -rf "$inst/usr/share/man" "$inst/usr/share/bash-completion"
+	cp -R "$inst"/. "$R"/
+	[ -n "$CTL" ] && cp "$CTL" "$R/usr/sbin/mirrorctl"
 fi
 
 if [ -n "${BLKMIRROR_EXTRA_ROOT:-}" ]; then

@@ -4,9 +4,9 @@
 #
 # Not covered here: systemd as PID 1 (the guest has none), so neither
 # blkmirror-hotplug@.service, blkmirror@NAME.service nor blkmirror.target
-# runs; host/install checks them with systemd-analyze verify, and this
-# case checks with `udevadm test` that the rules choose SYSTEMD_WANTS over
-# RUN when /run/systemd/system exists.  Nor a leg pulled from under a
+# runs here (the boot suite runs them); this case checks with `udevadm
+# test` that the rules choose SYSTEMD_WANTS over RUN when
+# /run/systemd/system exists.  Nor a leg pulled from under a
 # running mirror: that leg fails (faults/), stays held by the mirror, and
 # `up` does not attach it again.
 . /tests/lib.sh
