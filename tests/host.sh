@@ -84,7 +84,7 @@ bm_build() {
 bm_debug_kernel() {
 	_o=$1
 	_cache=$(bm_cache_dir) || return 1
-	echo "# debug kernel: building or reusing the cached one (first build about 4 min on 2 cores)"
+	echo "# debug kernel: building or reusing the cached one (first build about 15 min on 2 cores)"
 	BM_DBG_TREE=$(sh "$BM_TESTS/debug-kernel/build.sh" "$_cache" 2>"$_o/debug-kernel.log") || {
 		echo "# debug kernel build failed:"
 		tail -n 30 "$_o/debug-kernel.log" | sed 's/^/#   /'

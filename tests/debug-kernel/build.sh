@@ -7,7 +7,8 @@
 # path of its tree: bzImage in arch/x86/boot/, modules under modinst/.
 # The result is cached under CACHE_DIR, keyed by the
 # source package version and this directory's config, so only the first
-# run on a machine pays (4 min 15 s measured on 2 idle cores).
+# run on a machine pays (14 min 35 s measured on 2 idle cores at -O2
+# with inline KASAN checks; 4 min 15 s at tinyconfig's -Os and outline).
 set -eu
 
 cache=$1
