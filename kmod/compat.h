@@ -147,14 +147,21 @@ static inline int bm_disk_stack_flags(struct gendisk *disk,
 	/* Read as a feature: bdev_nonrot() became bdev_rot() in 7.x. */
 	bool rot = (bdev_get_queue(p)->limits.features |
 		    bdev_get_queue(s)->limits.features) & BLK_FEAT_ROTATIONAL;
+	blk_features_t mask = BLK_FEAT_STABLE_WRITES | BLK_FEAT_ROTATIONAL;
+	blk_features_t want = (stable ? BLK_FEAT_STABLE_WRITES : 0) |
+			      (rot ? BLK_FEAT_ROTATIONAL : 0);
 	struct queue_limits lim;
 
+	/*
+	 * Commit only what changes: a commit on a queue in use revalidates
+	 * every limit and rewrites the bdi's from them.  Our callers are
+	 * serialised by bm_ctl_mutex, so the unlocked read is stale only
+	 * against a sysfs write of rotational, which a commit would undo.
+	 */
+	if ((READ_ONCE(q->limits.features) & mask) == want)
+		return 0;
 	lim = queue_limits_start_update(q);
-	lim.features &= ~(BLK_FEAT_STABLE_WRITES | BLK_FEAT_ROTATIONAL);
-	if (stable)
-		lim.features |= BLK_FEAT_STABLE_WRITES;
-	if (rot)
-		lim.features |= BLK_FEAT_ROTATIONAL;
+	lim.features = (lim.features & ~mask) | want;
 	return queue_limits_commit_update(q, &lim);
 #else
 	bool rot = !bdev_nonrot(p) || !bdev_nonrot(s);

@@ -58,6 +58,7 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 	struct bm_window win;
 	u32 old_region;
 	u64 old_rate, old_min_rate;
+	bool was_stable;
 	dev_t devt;
 	int ret;
 
@@ -106,10 +107,13 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 		goto close;
 
 	/*
-	 * A secondary that checksums data in flight needs stable pages before
-	 * the first write reaches it.  Before the region and the rates
+	 * A secondary that checksums data in flight needs stable pages.  The
+	 * flag reaches whoever opens the mirror from now on; a filesystem
+	 * mounted already decided at mount, as on a dm device whose new
+	 * table needs them, so say so.  Before the region and the rates
 	 * change: a refusal here leaves them as they were, as it says.
 	 */
+	was_stable = bdev_stable_writes(m->disk->part0);
 	ret = bm_disk_stack_flags(m->disk, p->bdev, s->bdev);
 	if (ret) {
 		bm_extack(extack,
@@ -117,6 +121,10 @@ int bm_attach(struct blkmirror *m, const struct bm_attach_args *args,
 			  m->name, s->path, ret);
 		goto unlink;
 	}
+	if (!was_stable && bdev_stable_writes(m->disk->part0) &&
+	    disk_openers(m->disk))
+		pr_warn("blkmirror: %s: secondary %s needs stable pages; who has %s open already (a mounted filesystem) writes without them until it opens it again\n",
+			m->name, s->path, m->disk->disk_name);
 	/* The copy is sized by the region; a failed start leaves them as they were. */
 	old_region = m->region_bytes;
 	old_rate = READ_ONCE(m->max_rate);
@@ -265,6 +273,13 @@ int bm_switch_begin(struct blkmirror *m, bool force,
 				  m->name, bm_state_name(state));
 		return state == BLKMIRROR_STATE_SINGLE ? -EINVAL : -EBUSY;
 	}
+	/* The drain would wait for it, with every user's I/O held, in vain. */
+	if (READ_ONCE(m->repairs_stuck)) {
+		bm_extack(extack,
+			  "mirror %s: a read repair's I/O, given up on, is still outstanding; switch once it has landed",
+			  m->name);
+		return -EBUSY;
+	}
 	bad = bm_unreadable_get(m, &first);
 	if (bad && !force) {
 		bm_extack(extack,
@@ -364,6 +379,9 @@ int bm_detach_begin(struct blkmirror *m, bool force, bool *consistent,
  */
 void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 {
+	struct block_device *p = m->legs[BM_PRIMARY].bdev;
+	int ret;
+
 	/*
 	 * Single first: new writes go to the primary alone, counted as ahead
 	 * of a copy for the next attach, and the copy stops at its next
@@ -385,6 +403,11 @@ void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 		*consistent = false;
 
 	*path = bm_drop_secondary(m);
+	/* What the secondary asked for (stable pages, rotational) goes with it. */
+	ret = bm_disk_stack_flags(m->disk, p, p);
+	if (ret)
+		pr_warn("blkmirror: %s: the queue features of %s were not taken (error %d); the old ones stay\n",
+			m->name, m->legs[BM_PRIMARY].path, ret);
 	pr_info("blkmirror: %s: detached %s, %s\n", m->name, *path ?: "?",
 		*consistent ? "a consistent copy" : "not a consistent copy");
 	bm_event_detached(m, *path ?: "", *consistent);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# CHECK: a read repair I/O given up on while still in flight (the primary's read-back, held 30 s by dm-delay) keeps every later repair from suspending I/O: the next repair is not tried ("an earlier repair I/O is still outstanding") instead of holding the mirror's I/O for its 15 s drain; once the stuck read lands, repairs run again; data right, mirror in sync
+# CHECK: a read repair I/O given up on while still in flight (the primary's read-back, held 30 s by dm-delay) keeps every later repair, and a switch, from suspending I/O (the switch is refused at once): the next repair is not tried ("an earlier repair I/O is still outstanding") instead of holding the mirror's I/O for its 15 s drain; once the stuck read lands, repairs run again; data right, mirror in sync
 # TIMEOUT: 240
 . /tests/lib.sh
 . /tests/cases/faults/faults.inc
@@ -43,6 +43,11 @@ wait_until 90 sh -c 'dmesg | grep -q "blkmirror: m: read repair of sectors .* no
 wait_until 30 sh -c 'dmesg | grep -q "blkmirror: m: read repair of sectors .* not repaired (an earlier repair I/O is still outstanding"' ||
 	fail "the second repair was tried behind the stuck read: $(dmesg | grep 'blkmirror: m:' | tail -3)"
 assert_not_contains "$(dmesg)" "did not drain" "kernel log"
+# A switch would drain behind the stuck read, holding every user's I/O
+# for its timeout, and fail: it is refused at once instead.
+assert_fail mirrorctl switch m
+assert_contains "$ERR" "still outstanding" "switch with a repair read stuck"
+assert_not_contains "$(dmesg)" "blkmirror: m: switch to" "kernel log: a switch was tried"
 assert_eq synced "$(mirror_field m state)" "state with a repair read stuck"
 # I/O goes on meanwhile.
 dev_fill "$dev" newer $((16 << 20)) 64K
