@@ -205,6 +205,18 @@ static char *bm_drop_secondary(struct blkmirror *m)
 	return path;
 }
 
+/* The mirror has one leg left: it is what that leg is (stable pages, rotational). */
+static void bm_restack_features(struct blkmirror *m)
+{
+	struct block_device *p = m->legs[BM_PRIMARY].bdev;
+	int ret;
+
+	ret = bm_disk_stack_flags(m->disk, p, p);
+	if (ret)
+		pr_warn("blkmirror: %s: the queue features of %s were not taken (error %d); the old ones stay\n",
+			m->name, m->legs[BM_PRIMARY].path, ret);
+}
+
 /* ---------------- Switch ---------------- */
 
 /*
@@ -251,10 +263,7 @@ static void bm_restack_limits(struct blkmirror *m)
 	if (ret)
 		pr_warn("blkmirror: %s: the limits of %s were not taken (error %d); the old ones stay\n",
 			m->name, m->legs[BM_PRIMARY].path, ret);
-	ret = bm_disk_stack_flags(m->disk, p, p);
-	if (ret)
-		pr_warn("blkmirror: %s: the queue features of %s were not taken (error %d); the old ones stay\n",
-			m->name, m->legs[BM_PRIMARY].path, ret);
+	bm_restack_features(m);
 }
 
 int bm_switch_begin(struct blkmirror *m, bool force,
@@ -379,9 +388,6 @@ int bm_detach_begin(struct blkmirror *m, bool force, bool *consistent,
  */
 void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 {
-	struct block_device *p = m->legs[BM_PRIMARY].bdev;
-	int ret;
-
 	/*
 	 * Single first: new writes go to the primary alone, counted as ahead
 	 * of a copy for the next attach, and the copy stops at its next
@@ -403,11 +409,8 @@ void bm_detach_finish(struct blkmirror *m, char **path, bool *consistent)
 		*consistent = false;
 
 	*path = bm_drop_secondary(m);
-	/* What the secondary asked for (stable pages, rotational) goes with it. */
-	ret = bm_disk_stack_flags(m->disk, p, p);
-	if (ret)
-		pr_warn("blkmirror: %s: the queue features of %s were not taken (error %d); the old ones stay\n",
-			m->name, m->legs[BM_PRIMARY].path, ret);
+	/* What the secondary asked for goes with it. */
+	bm_restack_features(m);
 	pr_info("blkmirror: %s: detached %s, %s\n", m->name, *path ?: "?",
 		*consistent ? "a consistent copy" : "not a consistent copy");
 	bm_event_detached(m, *path ?: "", *consistent);

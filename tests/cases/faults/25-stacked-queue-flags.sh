@@ -58,8 +58,9 @@ must mirrorctl detach m
 assert_eq 0 "$(q "$dev" stable_writes)" "stable_writes after detaching the secondary with stable writes"
 assert_eq 0 "$(q "$dev" rotational)" "rotational after detaching the rotational secondary"
 
-# A tuned read-ahead survives an attach that changes no feature (on 6.11+
-# every commit of the queue's limits reset it).
+# A tuned read-ahead survives an attach that changes no feature (a review
+# said a commit of the queue's limits resets it on 6.11+; 7.2.13 kept it
+# with the module before the feature update committed only changes).
 echo 0 >/sys/block/ram1/queue/stable_writes || fail "cannot clear ram1's stable_writes"
 echo 0 >/sys/block/ram1/queue/rotational || fail "cannot clear ram1's rotational"
 echo 4096 >"/sys/block/${dev#/dev/}/queue/read_ahead_kb" || fail "cannot set the mirror's read_ahead_kb"
