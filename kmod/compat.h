@@ -137,19 +137,45 @@ static inline void bm_disk_set_cache(struct gendisk *disk, bool wc, bool fua)
  * mounted already keeps what it saw at mount, as on any other stacked
  * device whose table changes.
  */
+#if defined(HAVE_BLK_FEAT_WRITE_CACHE)
+#define BM_STACKED_FEATURES (BLK_FEAT_STABLE_WRITES | BLK_FEAT_ROTATIONAL)
+
+static inline blk_features_t bm_stacked_features(struct block_device *p,
+						 struct block_device *s)
+{
+	/* Read as a feature: bdev_nonrot() became bdev_rot() in 7.x. */
+	blk_features_t f = (bdev_get_queue(p)->limits.features |
+			    bdev_get_queue(s)->limits.features) &
+			   BLK_FEAT_ROTATIONAL;
+
+	if (bdev_stable_writes(p) || bdev_stable_writes(s))
+		f |= BLK_FEAT_STABLE_WRITES;
+	return f;
+}
+#endif
+
+/*
+ * The same, into limits about to be committed for other reasons (a
+ * switch), so that one commit takes all or nothing; before 6.11 there is
+ * nothing to put there and bm_disk_stack_flags() sets the flags after.
+ */
+static inline void bm_limits_stack_features(struct queue_limits *lim,
+					    struct block_device *p,
+					    struct block_device *s)
+{
+#if defined(HAVE_BLK_FEAT_WRITE_CACHE)
+	lim->features = (lim->features & ~BM_STACKED_FEATURES) |
+			bm_stacked_features(p, s);
+#endif
+}
+
 static inline int bm_disk_stack_flags(struct gendisk *disk,
 				      struct block_device *p,
 				      struct block_device *s)
 {
 	struct request_queue *q = disk->queue;
-	bool stable = bdev_stable_writes(p) || bdev_stable_writes(s);
 #if defined(HAVE_BLK_FEAT_WRITE_CACHE)
-	/* Read as a feature: bdev_nonrot() became bdev_rot() in 7.x. */
-	bool rot = (bdev_get_queue(p)->limits.features |
-		    bdev_get_queue(s)->limits.features) & BLK_FEAT_ROTATIONAL;
-	blk_features_t mask = BLK_FEAT_STABLE_WRITES | BLK_FEAT_ROTATIONAL;
-	blk_features_t want = (stable ? BLK_FEAT_STABLE_WRITES : 0) |
-			      (rot ? BLK_FEAT_ROTATIONAL : 0);
+	blk_features_t want = bm_stacked_features(p, s);
 	struct queue_limits lim;
 
 	/*
@@ -158,12 +184,13 @@ static inline int bm_disk_stack_flags(struct gendisk *disk,
 	 * serialised by bm_ctl_mutex, so the unlocked read is stale only
 	 * against a sysfs write of rotational, which a commit would undo.
 	 */
-	if ((READ_ONCE(q->limits.features) & mask) == want)
+	if ((READ_ONCE(q->limits.features) & BM_STACKED_FEATURES) == want)
 		return 0;
 	lim = queue_limits_start_update(q);
-	lim.features = (lim.features & ~mask) | want;
+	bm_limits_stack_features(&lim, p, s);
 	return queue_limits_commit_update(q, &lim);
 #else
+	bool stable = bdev_stable_writes(p) || bdev_stable_writes(s);
 	bool rot = !bdev_nonrot(p) || !bdev_nonrot(s);
 
 	if (stable)

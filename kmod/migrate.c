@@ -259,10 +259,15 @@ static void bm_restack_limits(struct blkmirror *m)
 	if (!lim.discard_granularity && lim.max_discard_sectors)
 		lim.discard_granularity = lim.logical_block_size;
 	lim.discard_alignment = leg.discard_alignment;
+	/* One commit for limits and features: a refusal leaves neither half-done. */
+	bm_limits_stack_features(&lim, p, p);
 	ret = bm_limits_commit(q, &lim);
-	if (ret)
-		pr_warn("blkmirror: %s: the limits of %s were not taken (error %d); the old ones stay\n",
+	if (ret) {
+		pr_warn("blkmirror: %s: the limits and queue features of %s were not taken (error %d); the old ones stay\n",
 			m->name, m->legs[BM_PRIMARY].path, ret);
+		return;
+	}
+	/* Before 6.11 the features are queue flags, set apart. */
 	bm_restack_features(m);
 }
 
