@@ -97,16 +97,29 @@ assert_fail() {
 	[ "$RC" -ne 0 ] || fail "'$*' succeeded but should have failed (stdout: $OUT)"
 }
 
-# wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds;
-# TIMEOUT_S is scaled by BM_TSCALE.
+# wait_until TIMEOUT_S CMD...: poll CMD until it succeeds; TIMEOUT_S is
+# scaled by BM_TSCALE.  Every 0.1 s for 20 polls, then every 0.5 s, then
+# after 20 more every 1 s.  A poll is processes: a mirror_field forks and
+# execs mirrorctl and sed, and a process costs about 10 ms of a vCPU on
+# the stock kernel and 120 ms on the debug one (a mirrorctl status 350
+# ms), so at 10 Hz a long wait kept a vCPU busy beside the work it was
+# waiting for.  The budget counts sleeps, 0.1 s each, as before: a slow
+# poll makes a wait longer than TIMEOUT_S, never shorter.
 wait_until() {
-	_t=$1
+	_wu_n=$(($1 * 10 * BM_TSCALE)) _wu_p=0
 	shift
-	_n=$((_t * 10 * BM_TSCALE))
 	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || return 1
-		sleep 0.1
+		_wu_p=$((_wu_p + 1))
+		if [ $_wu_p -le 20 ]; then
+			_wu_s=0.1 _wu_k=1
+		elif [ $_wu_p -le 40 ]; then
+			_wu_s=0.5 _wu_k=5
+		else
+			_wu_s=1 _wu_k=10
+		fi
+		[ $_wu_n -gt 0 ] || return 1
+		_wu_n=$((_wu_n - _wu_k))
+		sleep $_wu_s
 	done
 }
 
@@ -257,16 +270,23 @@ assert_exclusive() {
 # ---------------------------------------------------------------- mirrors
 
 # JSON of mirrorctl: one flat-ish object per line; these read scalars.
+# One sed each (a here-document, not a pipeline): waits poll them, and
+# every process counts on the debug kernel (see wait_until).
 # json_get JSON KEY: value of top-level "KEY" (strings unquoted).
 json_get() {
-	printf '%s\n' "$1" | sed -e 's/"[a-z_]*_stats" *: *{[^}]*}//g' |
-		sed -n 's/.*"'"$2"'" *: *"\{0,1\}\([^",}]*\)"\{0,1\}.*/\1/p' | head -n 1
+	sed -n -e 's/"[a-z_]*_stats" *: *{[^}]*}//g' -e 't a' -e ':a' \
+		-e 's/.*"'"$2"'" *: *"\{0,1\}\([^",}]*\)"\{0,1\}.*/\1/p' \
+		-e 't q' -e d -e ':q' -e q <<EOF
+$1
+EOF
 }
 
 # json_get_nested JSON OBJ KEY: e.g. json_get_nested "$j" secondary_stats writes
 json_get_nested() {
-	printf '%s\n' "$1" | sed -n 's/.*"'"$2"'" *: *{\([^}]*\)}.*/\1/p' |
-		sed -n 's/.*"'"$3"'" *: *\([^,}]*\).*/\1/p' | head -n 1
+	sed -n -e 's/.*"'"$2"'" *: *{\([^}]*\)}.*/\1/' -e 't a' -e d -e ':a' \
+		-e 's/.*"'"$3"'" *: *\([^,}]*\).*/\1/p' -e 't q' -e d -e ':q' -e q <<EOF
+$1
+EOF
 }
 
 # mirror_field NAME KEY: one field of `mirrorctl status NAME --json`;

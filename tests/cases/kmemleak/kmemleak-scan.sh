@@ -65,10 +65,10 @@ note "blkmirror was loaded at: $(awk '{ print $6 "+" $2 }' /run/blkmirror.module
 # Objects younger than 5 s are never reported, and neither is one whose
 # contents changed since the scan before (kmemleak keeps a checksum; a new
 # object's starts at 0): a leak made since the last scan shows only in the
-# second of two.  The automatic scan runs every 10 minutes, so without the
-# first scan here most leaks of a suite went unreported.  A leak stays a
-# leak: a third scan, to rule out an object in transit, is needed only
-# when the second names us.
+# second of two.  These are the only scans: the guest's init turns the
+# kernel's own (every 10 minutes) off.  A leak stays a leak: a third
+# scan, to rule out an object in transit, is needed only when the second
+# names us.
 sleep 6
 echo scan >$km
 echo scan >$km
