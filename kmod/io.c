@@ -933,7 +933,7 @@ static int bm_repair_chunk(struct blkmirror *m, struct bm_repair *r,
 			   const char **what)
 {
 	unsigned int i;
-	bool synced, stuck;
+	bool synced;
 	int ret;
 
 	/* Not worth holding I/O for: checked again once it is held. */
@@ -941,6 +941,10 @@ static int bm_repair_chunk(struct blkmirror *m, struct bm_repair *r,
 		*what = "the mirror is no longer in sync";
 		return -EAGAIN;
 	}
+	/*
+	 * Only this work item gives up on a repair I/O, so the count can
+	 * only fall from here on: one look is enough.
+	 */
 	if (READ_ONCE(m->repairs_stuck)) {
 		*what = "an earlier repair I/O is still outstanding";
 		return -EAGAIN;
@@ -962,13 +966,11 @@ static int bm_repair_chunk(struct blkmirror *m, struct bm_repair *r,
 	}
 	spin_lock_irq(&m->lock);
 	synced = m->state == BLKMIRROR_STATE_SYNCED;
-	stuck = m->repairs_stuck;
-	if (synced && !stuck)
+	if (synced)
 		atomic_inc(&m->sec_inflight);	/* a detach waits for it */
 	spin_unlock_irq(&m->lock);
-	if (!synced || stuck) {
-		*what = stuck ? "an earlier repair I/O is still outstanding" :
-				"the mirror is no longer in sync";
+	if (!synced) {
+		*what = "the mirror is no longer in sync";
 		ret = -EAGAIN;
 		goto resume;
 	}
