@@ -97,6 +97,7 @@ struct bm_io {
 	bool acct;			/* in the disk's I/O statistics */
 	bool flush_only;		/* the secondary got an empty flush */
 	bool mirrored;			/* the secondary got the request too */
+	bool sec_held;			/* a count in m->sec_inflight until done */
 	bool notsupp[BM_NR_LEGS];	/* the leg lacks this discard/zeroes */
 	unsigned long start_time;	/* for them, from bio_start_io_acct() */
 	struct llist_node retry_node;	/* m->read_retries */

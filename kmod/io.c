@@ -155,6 +155,13 @@ static void bm_io_put(struct bm_io *io)
 	    io->notsupp[BM_PRIMARY] != io->notsupp[BM_SECONDARY])
 		bm_fail_leg(m, BM_SECONDARY, -EOPNOTSUPP,
 			    orig->bi_iter.bi_sector);
+	/*
+	 * Only now may a detach go on: the verdict above is about the
+	 * secondary, and a detach that had not waited for it would call a
+	 * leg that missed the zeroes a consistent copy.
+	 */
+	if (io->sec_held)
+		bm_sec_put(m);
 
 	/*
 	 * The primary's verdict first: it is the authoritative copy.  Only
@@ -326,7 +333,6 @@ static void bm_secondary_endio(struct bio *clone)
 			    io->orig->bi_iter.bi_sector);
 	}
 	bio_put(clone);
-	bm_sec_put(m);
 	bm_io_put(io);
 }
 
@@ -380,6 +386,7 @@ static void bm_issue(struct blkmirror *m, struct bio *bio, unsigned int to,
 	if (!sclone && (to & (BM_TO_SECONDARY | BM_FLUSH_SECONDARY)))
 		bm_sec_put(m);
 	io->flush_only = sclone && !(to & BM_TO_SECONDARY);
+	io->sec_held = sclone;
 	io->mirrored = sclone && (to & BM_TO_SECONDARY);
 	io->notsupp[BM_PRIMARY] = false;
 	io->notsupp[BM_SECONDARY] = false;
