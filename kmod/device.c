@@ -345,9 +345,14 @@ static void bm_build_limits(struct blkmirror *m, struct queue_limits *lim)
 	 * it, and the limits of a disk in use are not taken back.
 	 */
 	blk_set_stacking_limits(lim);
-	blk_stack_limits(lim, &bdev_get_queue(p)->limits, 0);
+	/*
+	 * A leg's queue limits are its whole disk's: where a partition
+	 * starts decides its alignment, as in dm_set_device_limits().
+	 */
+	blk_stack_limits(lim, &bdev_get_queue(p)->limits, get_start_sect(p));
 	if (s)
-		blk_stack_limits(lim, &bdev_get_queue(s)->limits, 0);
+		blk_stack_limits(lim, &bdev_get_queue(s)->limits,
+				 get_start_sect(s));
 	else
 		lim->max_write_zeroes_sectors = 0;
 	/* We refuse it: what the legs could do must not be advertised. */

@@ -237,7 +237,8 @@ static void bm_restack_limits(struct blkmirror *m)
 	int ret;
 
 	blk_set_stacking_limits(&leg);
-	blk_stack_limits(&leg, &bdev_get_queue(p)->limits, 0);
+	/* At the partition's start, as at create. */
+	blk_stack_limits(&leg, &bdev_get_queue(p)->limits, get_start_sect(p));
 
 	bm_limits_start(q, &lim);
 	lim.max_hw_sectors = leg.max_hw_sectors;
