@@ -307,6 +307,26 @@ int bm_switch_begin(struct blkmirror *m, bool force,
 }
 
 /*
+ * Hold new I/O, let what is in flight land and make it durable on the
+ * secondary.  On failure I/O goes on again.
+ */
+static int bm_switch_quiesce(struct blkmirror *m)
+{
+	int ret;
+
+	bm_suspend(m);
+	ret = bm_drain(m, 0, BM_SWITCH_DRAIN_TIMEOUT);
+	/* Everything acknowledged so far must be durable on the new primary. */
+	if (!ret)
+		ret = bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT);
+	if (!ret && bm_state(m) != BLKMIRROR_STATE_SYNCED)
+		ret = -EIO;	/* the secondary failed meanwhile */
+	if (ret)
+		bm_resume(m);
+	return ret;
+}
+
+/*
  * Quiesce, drain, flush the secondary, swap, resume.  The pause a writer
  * sees is what the legs take to finish what is in flight plus one flush.
  * On failure nothing has changed.  *@old_path is the released leg's.
@@ -320,24 +340,28 @@ int bm_switch_finish(struct blkmirror *m, char **old_path, u64 *pause_ns)
 
 	/* A read repair may have I/O suspended: wait for it to be done. */
 	mutex_lock(&m->quiesce_mutex);
-	start = ktime_get_ns();
-	bm_suspend(m);
-	ret = bm_drain(m, 0, BM_SWITCH_DRAIN_TIMEOUT);
-	/* Everything acknowledged so far must be durable on the new primary. */
-	if (!ret)
-		ret = bm_flush_leg(m, BM_SECONDARY, BM_FLUSH_TIMEOUT);
-	if (!ret && bm_state(m) != BLKMIRROR_STATE_SYNCED)
-		ret = -EIO;	/* the secondary failed meanwhile */
-	if (ret) {
+	for (;;) {
+		start = ktime_get_ns();
+		ret = bm_switch_quiesce(m);
+		if (ret) {
+			mutex_unlock(&m->quiesce_mutex);
+			pr_warn("blkmirror: %s: switch to %s failed (error %d); nothing changed\n",
+				m->name, s->path, ret);
+			return ret;
+		}
+		/*
+		 * GET reads the legs under bm_ctl_mutex: they change under
+		 * it.  Its holder may wait for I/O of ours that we hold (a
+		 * create or attach looking up a path on the filesystem this
+		 * mirror carries): never wait for it with I/O held.  Let the
+		 * I/O go, let the holder finish, and quiesce again.
+		 */
+		if (mutex_trylock(&bm_ctl_mutex))
+			break;
 		bm_resume(m);
-		mutex_unlock(&m->quiesce_mutex);
-		pr_warn("blkmirror: %s: switch to %s failed (error %d); nothing changed\n",
-			m->name, s->path, ret);
-		return ret;
+		mutex_lock(&bm_ctl_mutex);
+		mutex_unlock(&bm_ctl_mutex);
 	}
-
-	/* GET reads the legs under bm_ctl_mutex: they change under it. */
-	mutex_lock(&bm_ctl_mutex);
 	spin_lock_irq(&m->lock);
 	old = *p;
 	*p = *s;
