@@ -593,6 +593,7 @@ struct bm_flush {
 	struct completion done;
 	struct kref ref;
 	struct blkmirror *m;
+	bool sec;			/* counted in m->sec_inflight */
 	blk_status_t status;
 };
 
@@ -605,11 +606,14 @@ static void bm_flush_endio(struct bio *bio)
 {
 	struct bm_flush *f = bio->bi_private;
 	struct blkmirror *m = f->m;
+	bool sec = f->sec;
 
 	f->status = bio->bi_status;
 	bio_put(bio);
 	complete(&f->done);
 	kref_put(&f->ref, bm_flush_release);
+	if (sec)
+		bm_sec_put(m);
 	bm_inflight_put(m);
 }
 
@@ -617,7 +621,9 @@ static void bm_flush_endio(struct bio *bio)
  * Flush leg @i, waiting at most @timeout jiffies: a switch holds every
  * new bio meanwhile, and a leg that stops answering must not freeze the
  * mirror.  A flush that times out stays counted in m->inflight until it
- * completes, so that a later drain or destroy waits for it.
+ * completes, so that a later drain or destroy waits for it; one to the
+ * secondary in m->sec_inflight too, so that its leg is not closed under
+ * it.
  */
 int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout)
 {
@@ -631,6 +637,9 @@ int bm_flush_leg(struct blkmirror *m, int i, unsigned long timeout)
 	kref_init(&f->ref);
 	kref_get(&f->ref);
 	f->m = m;
+	f->sec = i == BM_SECONDARY;
+	if (f->sec)
+		atomic_inc(&m->sec_inflight);
 	bio = bio_alloc_bioset(m->legs[i].bdev, 0, REQ_OP_WRITE | REQ_PREFLUSH,
 			       GFP_NOIO, &m->leg_bs);
 	bio->bi_private = f;

@@ -180,9 +180,10 @@ close:
 }
 
 /*
- * Let the secondary go, with no I/O left on it: unlink, take it out of
- * the mirror under bm_ctl_mutex (GET reads the legs under it), close it
- * outside.  What the copy could not read was about it, so that goes too.
+ * Let the secondary go once no I/O is left on it (a flush given up on
+ * may still be in flight; nothing else is sent to it): unlink, take it
+ * out of the mirror under bm_ctl_mutex (GET reads the legs under it),
+ * close it outside.  What the copy could not read was about it, so that goes too.
  * Returns its path for the reply and the event: the leg's own, handed
  * over, so that a switch or detach that has happened cannot fail to say
  * which leg went.
@@ -193,6 +194,7 @@ static char *bm_drop_secondary(struct blkmirror *m)
 	struct bm_leg old;
 	char *path;
 
+	wait_event(m->sec_wq, !atomic_read(&m->sec_inflight));
 	bd_unlink_disk_holder(s->bdev, m->disk);
 	mutex_lock(&bm_ctl_mutex);
 	old = *s;
