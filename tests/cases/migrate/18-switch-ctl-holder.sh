@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir /mnt/m/d || fail "mkdir"
-mknod /mnt/m/d/leg b "$(cat /sys/block/ram2/dev | tr : ' ')" || fail "mknod"
+mknod /mnt/m/d/leg b $(tr : ' ' </sys/block/ram2/dev) || fail "mknod"
 echo kept >/mnt/m/d/f || fail "write f"
 must mirrorctl attach m /dev/mapper/sec --wait
 sync
